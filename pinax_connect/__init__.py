@@ -1,0 +1,3 @@
+"""Stripe Connect for Django marketplaces."""
+
+__version__ = "0.1.0.dev0"

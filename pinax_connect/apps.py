@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PinaxConnectConfig(AppConfig):
+    name = "pinax_connect"
+    label = "pinax_connect"
+    verbose_name = _("Stripe Connect")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Settings defaults must be registered before anything reads them.
+        from . import conf  # noqa: F401

@@ -1,0 +1,122 @@
+"""The one place that builds a ``stripe.StripeClient``.
+
+It knows the API key, the API version, retries and the HTTP layer. Nothing else in
+pinax_connect (or in a host project) needs ``stripe.api_key``: actions call
+:func:`get_client`. Tests and the example swap the HTTP layer with
+:func:`use_http_client` (``pinax_connect.testing.FakeStripe`` is such a layer).
+"""
+import threading
+import uuid
+from contextlib import contextmanager
+
+import stripe
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from .conf import settings
+
+_lock = threading.Lock()
+_http_client_override = None
+_cache = {}
+
+
+def use_http_client(http_client):
+    """Make every client built from now on use ``http_client`` (a ``stripe.HTTPClient``).
+
+    Pass ``None`` to go back to stripe-python's default HTTP layer. Returns the
+    previous override so callers can restore it.
+    """
+    global _http_client_override
+    with _lock:
+        previous, _http_client_override = _http_client_override, http_client
+        _cache.clear()
+    return previous
+
+
+@contextmanager
+def http_client_override(http_client):
+    """Context manager form of :func:`use_http_client`."""
+    previous = use_http_client(http_client)
+    try:
+        yield http_client
+    finally:
+        use_http_client(previous)
+
+
+def current_http_client():
+    """The HTTP layer clients are built with: the override, else ``PINAX_CONNECT_HTTP_CLIENT``."""
+    if _http_client_override is not None:
+        return _http_client_override
+    dotted = settings.PINAX_CONNECT_HTTP_CLIENT
+    if dotted:
+        return import_string(dotted)()
+    return None
+
+
+def _secret_key():
+    key = settings.PINAX_CONNECT_SECRET_KEY
+    if not key:
+        raise ImproperlyConfigured(
+            "PINAX_CONNECT_SECRET_KEY is not set: pinax_connect needs your Stripe secret key "
+            "(sk_test_... or sk_live_...) to talk to Stripe."
+        )
+    return key
+
+
+def get_client():
+    """Return a ``stripe.StripeClient`` configured from the current settings.
+
+    Settings are read on every call (so ``override_settings`` works); clients are
+    cached per distinct configuration because building one is not free.
+    """
+    http_client = current_http_client()
+    api_base = settings.PINAX_CONNECT_API_BASE
+    config = (
+        _secret_key(),
+        settings.PINAX_CONNECT_API_VERSION,
+        settings.PINAX_CONNECT_MAX_NETWORK_RETRIES,
+        api_base,
+        settings.PINAX_CONNECT_CLIENT_ID,
+        id(http_client),
+    )
+    with _lock:
+        client = _cache.get(config)
+        if client is None:
+            key, version, retries, _base, client_id, _ = config
+            base_addresses = {"api": api_base, "files": api_base} if api_base else None
+            client = stripe.StripeClient(
+                key,
+                stripe_version=version,
+                max_network_retries=retries,
+                base_addresses=base_addresses,
+                client_id=client_id,
+                http_client=http_client,
+            )
+            _cache.clear()  # one live configuration at a time; keeps memory flat
+            _cache[config] = client
+    return client
+
+
+def is_live_key(key=None):
+    """True when ``key`` (default: the configured secret key) is a live-mode key."""
+    key = key if key is not None else (settings.PINAX_CONNECT_SECRET_KEY or "")
+    return key.startswith(("sk_live_", "rk_live_"))
+
+
+def new_idempotency_key():
+    """A fresh idempotency key for one intended write."""
+    return str(uuid.uuid4())
+
+
+def request_options(*, stripe_account=None, idempotency_key=None):
+    """Build stripe-python per-request options.
+
+    ``stripe_account`` may be an ``Account`` instance or an ``acct_...`` id; it becomes
+    the ``Stripe-Account`` header.
+    """
+    options = {}
+    if stripe_account is not None:
+        options["stripe_account"] = getattr(stripe_account, "stripe_id", stripe_account)
+    if idempotency_key:
+        options["idempotency_key"] = idempotency_key
+    return options

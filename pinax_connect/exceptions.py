@@ -1,0 +1,21 @@
+"""Exceptions raised by pinax_connect (Stripe's own errors pass through unchanged)."""
+
+
+class PinaxConnectError(Exception):
+    """Base class of every error pinax_connect raises itself."""
+
+
+class InvalidRequest(PinaxConnectError, ValueError):
+    """Input rejected before anything was sent to Stripe."""
+
+
+class AccountNotReady(InvalidRequest):
+    """The connected account cannot take this operation (e.g. charges not enabled)."""
+
+
+class AccountDeauthorized(PinaxConnectError):
+    """The connected account revoked the platform's access."""
+
+
+class CustomerAccountMismatch(InvalidRequest):
+    """A customer was used with a connected account it does not live on."""

@@ -1,0 +1,100 @@
+"""Conversion between ``Decimal`` amounts and Stripe's integer minor units.
+
+Every amount crosses this module on its way to or from Stripe, so currency rules
+live here only: zero-decimal currencies (JPY: 500 means ¥500), three-decimal
+currencies (KWD: 5.120 is sent as 5120, and Stripe requires the last digit to be 0),
+and the two-decimal rest.
+"""
+from decimal import Decimal, InvalidOperation
+
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    "bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split()
+)
+THREE_DECIMAL_CURRENCIES = frozenset("bhd jod kwd omr tnd".split())
+
+# Currencies Stripe can charge in (ISO 4217, lower case as Stripe writes them).
+SUPPORTED_CURRENCIES = frozenset(
+    """
+    aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd
+    bwp byn bzd cad cdf chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp
+    gbp gel gip gmd gnf gtq gyd hkd hnl htg huf idr ils inr isk jmd jod jpy kes kgs khr
+    kmf krw kwd kyd kzt lak lbp lkr lrd lsl mad mdl mga mkd mmk mnt mop mur mvr mwk mxn
+    myr mzn nad ngn nio nok npr nzd omr pab pen pgk php pkr pln pyg qar ron rsd rub rwf
+    sar sbd scr sek sgd shp sle sos srd std szl thb tjs tnd top try ttd twd tzs uah ugx
+    usd uyu uzs vnd vuv wst xaf xcd xof xpf yer zar zmw
+    """.split()
+)
+
+# Currencies Stripe treats as two-decimal on the wire but that cannot carry a
+# fractional part (the minor-unit amount must be a multiple of 100).
+WHOLE_UNIT_TWO_DECIMAL = frozenset({"isk"})
+
+
+def normalize_currency(currency):
+    """Return ``currency`` lower-cased, or raise ``ValueError`` if Stripe does not know it."""
+    code = str(currency or "").strip().lower()
+    if code not in SUPPORTED_CURRENCIES:
+        raise ValueError(f"Unknown or unsupported currency: {currency!r}")
+    return code
+
+
+def exponent(currency):
+    """Number of minor-unit digits Stripe uses for ``currency`` (0, 2 or 3)."""
+    code = normalize_currency(currency)
+    if code in ZERO_DECIMAL_CURRENCIES:
+        return 0
+    if code in THREE_DECIMAL_CURRENCIES:
+        return 3
+    return 2
+
+
+def _as_decimal(amount):
+    if isinstance(amount, float):
+        # str() gives the shortest repr, so 5.1 becomes Decimal("5.1"), not 5.0999...
+        amount = str(amount)
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"Not an amount: {amount!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"Not a finite amount: {amount!r}")
+    return value
+
+
+def to_minor(amount, currency, *, allow_negative=False):
+    """Convert a major-unit amount (``Decimal``, ``int``, ``str`` or ``float``) to Stripe's integer.
+
+    Raises ``ValueError`` for unknown currencies, negative amounts (unless
+    ``allow_negative``), or more precision than Stripe accepts for the currency.
+    """
+    code = normalize_currency(currency)
+    value = _as_decimal(amount)
+    if value < 0 and not allow_negative:
+        raise ValueError(f"Amount must not be negative: {value}")
+    digits = exponent(code)
+    minor = value.scaleb(digits)
+    if minor != minor.to_integral_value():
+        raise ValueError(
+            f"{value} has more decimal places than {code.upper()} allows ({digits})"
+        )
+    minor = int(minor)
+    if code in THREE_DECIMAL_CURRENCIES and minor % 10:
+        raise ValueError(
+            f"{value} {code.upper()}: Stripe requires the last of three decimal digits to be 0"
+        )
+    if code in WHOLE_UNIT_TWO_DECIMAL and minor % 100:
+        raise ValueError(f"{value} {code.upper()}: amounts must be whole units")
+    return minor
+
+
+def from_minor(amount, currency):
+    """Convert Stripe's integer minor units to a ``Decimal`` in major units.
+
+    ``None`` stays ``None`` (Stripe leaves many amounts null).
+    """
+    if amount is None:
+        return None
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise ValueError(f"Stripe amounts are integers, got {amount!r}")
+    digits = exponent(currency)
+    return Decimal(amount).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))

@@ -1,0 +1,167 @@
+"""The machinery behind every ``sync_<model>_from_stripe_object`` function.
+
+Each actions module describes, for its model, how a Stripe object maps to typed
+columns (a ``columns(obj) -> dict`` function) and calls :func:`upsert` (one object) or
+:func:`bulk_upsert` (a list page). This module is the only writer of mirror rows,
+which is what makes duplicate and out-of-order webhook deliveries safe:
+
+* rows are keyed by ``stripe_id`` (unique), created race-safely;
+* ``last_event_created`` is a watermark: an event older than it does not overwrite
+  the row. A sync from an API read moves the watermark to the read time, because
+  the object read is at least as new as every event created before that moment.
+"""
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+
+def to_dict(stripe_object):
+    """A plain ``dict`` (recursively) from a ``stripe.StripeObject`` or a dict."""
+    if stripe_object is None:
+        return None
+    if hasattr(stripe_object, "to_dict"):
+        return stripe_object.to_dict()
+    if hasattr(stripe_object, "to_dict_recursive"):  # older stripe-python
+        return stripe_object.to_dict_recursive()
+    return dict(stripe_object)
+
+
+def stripe_datetime(timestamp):
+    """An aware ``datetime`` from a Stripe unix timestamp (``None`` stays ``None``)."""
+    if timestamp in (None, ""):
+        return None
+    return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.timezone.utc)
+
+
+def object_id(value):
+    """The id of a field that may be an id string, an expanded object, or ``None``."""
+    if value is None or isinstance(value, str):
+        return value or None
+    return value.get("id")
+
+
+def _watermark(event_created):
+    if event_created is None:
+        return timezone.now()
+    if isinstance(event_created, datetime.datetime):
+        return event_created
+    return stripe_datetime(event_created)
+
+
+def is_stale(instance, event_created):
+    """True when ``instance`` already reflects something newer than ``event_created``."""
+    if event_created is None or instance is None or instance.last_event_created is None:
+        return False
+    return _watermark(event_created) < instance.last_event_created
+
+
+def base_columns(data):
+    """Columns every mirrored model shares, from the object's dict."""
+    return {
+        "livemode": bool(data.get("livemode", False)),
+        "created": stripe_datetime(data.get("created")),
+        "stripe_data": data,
+    }
+
+
+def upsert(model, stripe_object, columns, *, event_created=None, create_defaults=None):
+    """Create or update the ``model`` row for ``stripe_object`` and return it.
+
+    ``columns`` are the typed columns computed from the object. ``create_defaults``
+    are used only when the row is new (e.g. the user an account is created for).
+    When ``event_created`` (the webhook event's ``created``) is older than the row's
+    watermark, the row is returned unchanged.
+    """
+    data = to_dict(stripe_object)
+    values = {**base_columns(data), **columns}
+    values["synced_at"] = timezone.now()
+    values["last_event_created"] = _watermark(event_created)
+    stripe_id = data["id"]
+    for attempt in (1, 2):
+        instance = model.objects.filter(stripe_id=stripe_id).first()
+        if instance is None:
+            try:
+                with transaction.atomic():
+                    return model.objects.create(stripe_id=stripe_id, **values, **(create_defaults or {}))
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                continue  # another worker created it first: update theirs
+        if is_stale(instance, event_created):
+            return instance
+        if instance.last_event_created and instance.last_event_created > values["last_event_created"]:
+            values["last_event_created"] = instance.last_event_created
+        for name, value in values.items():
+            setattr(instance, name, value)
+        # Only the watermark guard above decides freshness; a conditional UPDATE keeps
+        # a concurrent newer write from being overwritten between read and write.
+        updated = (
+            model.objects.filter(pk=instance.pk)
+            .exclude(last_event_created__gt=values["last_event_created"])
+            .update(**values)
+        )
+        if updated or event_created is None:
+            return instance
+        instance.refresh_from_db()
+        return instance
+    raise AssertionError("unreachable")
+
+
+def bulk_upsert(model, stripe_objects, columns_for, *, extra_lookups=None):
+    """Mirror one list page with a bounded number of queries.
+
+    ``columns_for(data, lookups)`` maps an object dict to typed columns; ``lookups``
+    is whatever ``extra_lookups(datas)`` returned (e.g. a dict of Accounts by
+    stripe_id, fetched in one query per page). Rows whose ``stripe_data`` did not
+    change are not written. Returns ``(created, updated)`` counts.
+    """
+    datas = [to_dict(obj) for obj in stripe_objects]
+    if not datas:
+        return 0, 0
+    lookups = extra_lookups(datas) if extra_lookups else None
+    now = timezone.now()
+    existing = {
+        row.stripe_id: row
+        for row in model.objects.filter(stripe_id__in=[d["id"] for d in datas]).only(
+            "pk", "stripe_id", "stripe_data"
+        )
+    }
+    to_create, to_update, fields = [], [], set()
+    for data in datas:
+        values = {**base_columns(data), **columns_for(data, lookups), "synced_at": now, "last_event_created": now}
+        row = existing.get(data["id"])
+        if row is None:
+            to_create.append(model(stripe_id=data["id"], **values))
+        elif row.stripe_data != data:
+            for name, value in values.items():
+                setattr(row, name, value)
+            fields.update(values)
+            to_update.append(row)
+    if to_create:
+        # ignore_conflicts: a webhook may have created the row since our SELECT.
+        model.objects.bulk_create(to_create, ignore_conflicts=True)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(fields))
+    return len(to_create), len(to_update)
+
+
+def sync_all(model, list_method, columns_for, *, params=None, options=None, extra_lookups=None, progress=None):
+    """Page through a Stripe list endpoint and mirror every object with :func:`bulk_upsert`.
+
+    ``list_method`` is a stripe-python service ``list`` (e.g. ``client.v1.accounts.list``);
+    one call per page of 100, so ``ceil(N/100)`` calls for N objects (Stripe's
+    ``has_more`` is false on the last page). ``progress(n)`` is called after each
+    page. Returns ``(created, updated)``.
+    """
+    params = {"limit": 100, **(params or {})}
+    created = updated = 0
+    while True:
+        page = list_method(params=params, options=options or {})
+        c, u = bulk_upsert(model, page.data, columns_for, extra_lookups=extra_lookups)
+        created, updated = created + c, updated + u
+        if progress:
+            progress(len(page.data))
+        if not page.has_more or not page.data:
+            return created, updated
+        params = {**params, "starting_after": page.data[-1].id}

@@ -1,0 +1,97 @@
+import pytest
+import stripe
+from django.core.exceptions import ImproperlyConfigured
+
+from pinax_connect import client
+
+
+class RecordingHTTPClient(stripe.HTTPClient):
+    """A minimal HTTP layer that records what stripe-python sends."""
+
+    name = "recording"
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def request(self, method, url, headers, post_data=None):
+        self.calls.append((method, url, dict(headers), post_data))
+        return '{"id": "acct_platform", "object": "account"}', 200, {}
+
+
+@pytest.fixture
+def recorder():
+    http = RecordingHTTPClient()
+    with client.http_client_override(http):
+        yield http
+
+
+def test_missing_secret_key_names_the_setting(settings):
+    settings.PINAX_CONNECT_SECRET_KEY = None
+    with pytest.raises(ImproperlyConfigured, match="PINAX_CONNECT_SECRET_KEY"):
+        client.get_client()
+
+
+def test_client_uses_settings_at_call_time(settings, recorder):
+    settings.PINAX_CONNECT_SECRET_KEY = "sk_test_one"
+    settings.PINAX_CONNECT_API_VERSION = "2024-06-20"
+    client.get_client().v1.accounts.retrieve_current()
+    settings.PINAX_CONNECT_SECRET_KEY = "sk_test_two"
+    client.get_client().v1.accounts.retrieve_current()
+    (m1, url1, h1, _), (_, _, h2, _) = recorder.calls
+    assert m1 == "get" and url1 == "https://api.stripe.com/v1/account"
+    assert h1["Authorization"] == "Bearer sk_test_one"
+    assert h2["Authorization"] == "Bearer sk_test_two"
+    assert h1["Stripe-Version"] == "2024-06-20"
+
+
+def test_default_api_version_is_stripe_pythons(settings, recorder):
+    assert settings.PINAX_CONNECT_API_VERSION == stripe.api_version
+    client.get_client().v1.accounts.retrieve_current()
+    assert recorder.calls[0][2]["Stripe-Version"] == stripe.api_version
+
+
+def test_api_base_points_elsewhere(settings, recorder):
+    settings.PINAX_CONNECT_API_BASE = "http://127.0.0.1:12111"
+    client.get_client().v1.accounts.retrieve_current()
+    assert recorder.calls[0][1] == "http://127.0.0.1:12111/v1/account"
+
+
+def test_no_global_api_key_is_set(settings, recorder):
+    before = stripe.api_key
+    client.get_client().v1.accounts.retrieve_current()
+    assert stripe.api_key == before
+
+
+def test_client_is_reused_for_the_same_configuration(recorder):
+    assert client.get_client() is client.get_client()
+
+
+def test_override_is_restored():
+    sentinel = RecordingHTTPClient()
+    before = client.current_http_client()
+    with client.http_client_override(sentinel):
+        assert client.current_http_client() is sentinel
+    assert client.current_http_client() is before
+
+
+def test_request_options_accepts_models_and_ids():
+    class Acct:
+        stripe_id = "acct_1"
+
+    assert client.request_options(stripe_account=Acct(), idempotency_key="k") == {
+        "stripe_account": "acct_1",
+        "idempotency_key": "k",
+    }
+    assert client.request_options(stripe_account="acct_2") == {"stripe_account": "acct_2"}
+    assert client.request_options() == {}
+
+
+def test_live_key_detection(settings):
+    settings.PINAX_CONNECT_SECRET_KEY = "sk_live_abc"
+    assert client.is_live_key()
+    assert not client.is_live_key("sk_test_abc")
+
+
+def test_idempotency_keys_are_unique():
+    assert len({client.new_idempotency_key() for _ in range(100)}) == 100
