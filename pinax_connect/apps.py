@@ -10,4 +10,4 @@ class PinaxConnectConfig(AppConfig):
 
     def ready(self):
         # Settings defaults must be registered before anything reads them.
-        from . import conf  # noqa: F401
+        from . import checks, conf  # noqa: F401

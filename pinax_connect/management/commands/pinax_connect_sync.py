@@ -1,0 +1,87 @@
+"""``manage.py pinax_connect_sync``: mirror Stripe objects into the database, page by page."""
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pinax_connect import models
+from pinax_connect.progress import Progress
+from pinax_connect.ratelimit import call_with_backoff
+
+MODELS = {
+    "accounts": models.Account,
+    "customers": models.Customer,
+    "payment_intents": models.PaymentIntent,
+    "charges": models.Charge,
+    "transfers": models.Transfer,
+    "payouts": models.Payout,
+    "external_accounts": models.ExternalAccount,
+}
+# Objects that only exist on the platform, and objects that only exist on an account.
+PLATFORM_ONLY = {models.Account, models.Transfer}
+ACCOUNT_ONLY = {models.ExternalAccount}
+
+
+def parse_since(value):
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--since wants a date like 2026-01-31, got {value!r}") from None
+    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp())
+
+
+class Command(BaseCommand):
+    help = "Sync Stripe objects (all models or the ones named) into the local mirror."
+
+    def add_arguments(self, parser):
+        parser.add_argument("models", nargs="*", metavar="MODEL",
+                            help=f"Models to sync (default: all): {', '.join(MODELS)}")
+        parser.add_argument("--account", action="append", default=[], metavar="ACCT_ID",
+                            help="Sync objects living on this connected account (repeatable).")
+        parser.add_argument("--all-accounts", action="store_true",
+                            help="Also sync objects on every authorized connected account we mirror.")
+        parser.add_argument("--since", help="Only objects created on or after this date (YYYY-MM-DD).")
+
+    def handle(self, *names, **options):
+        from pinax_connect.actions import bulk
+
+        unknown = sorted(set(names) - set(MODELS))
+        if unknown:
+            raise CommandError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(MODELS)}")
+        since = parse_since(options["since"]) if options["since"] else None
+        wanted = [MODELS[name] for name in (names or MODELS)]
+        scopes = self.scopes(options)
+        verbosity = options["verbosity"]
+        failures = 0
+        for model in wanted:
+            for account in scopes:
+                if (account is None and model in ACCOUNT_ONLY) or (account is not None and model in PLATFORM_ONLY):
+                    continue
+                where = account.stripe_id if account else "platform"
+                label = f"{model._meta.verbose_name_plural} ({where})"
+                progress = Progress(label, stream=self.stdout._out, verbosity=verbosity)
+                try:
+                    created, updated = call_with_backoff(
+                        bulk.sync_all, model, stripe_account=account, created_gte=since, progress=progress
+                    )
+                except Exception as exc:  # report and go on with the other scopes
+                    failures += 1
+                    self.stderr.write(f"{label}: failed: {exc}")
+                    continue
+                finally:
+                    progress.close()
+                if verbosity:
+                    self.stdout.write(f"{label}: {progress.done} seen, {created} created, {updated} updated")
+        if failures:
+            raise CommandError(f"{failures} sync(s) failed")
+
+    def scopes(self, options):
+        scopes = [None] if not options["account"] else []
+        for stripe_id in options["account"]:
+            account = models.Account.objects.filter(stripe_id=stripe_id).first()
+            if account is None:
+                raise CommandError(f"Unknown account {stripe_id}: sync accounts first.")
+            scopes.append(account)
+        if options["all_accounts"]:
+            # Accounts are the scope list, so mirror them first.
+            scopes.extend(models.Account.objects.filter(authorized=True).exclude(pk__in=[a.pk for a in scopes if a]))
+        return scopes
