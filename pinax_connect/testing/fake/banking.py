@@ -1,0 +1,388 @@
+"""Bank accounts, debit cards and tokens (``POST /v1/tokens``) in the fake Stripe.
+
+Full account and card numbers are checked (ABA routing checksum, IBAN mod-97,
+Luhn) and then reduced to ``last4`` and a ``fingerprint``: they are never kept.
+Stripe's test numbers with a payout or charge behaviour are remembered by that
+behaviour only: ``fake.state["bank_behaviors"][ba_id]`` holds a payout failure
+code (``no_account``, ``account_closed``...), ``fake.state["card_behaviors"]
+[token_or_card_id]`` the name of the equivalent test token suffix
+(``chargeDeclined``, ``chargeDeclinedInsufficientFunds``...).
+"""
+
+import hashlib
+import re
+
+from .core import REDACTED, FakeStripeError, route
+from . import persons as persons_mod
+from .requirements import EURO_COUNTRIES, default_currency
+
+BANK_NAME = "STRIPE TEST BANK"
+
+# Stripe's test account numbers and the payout failure each one triggers.
+BANK_BEHAVIORS = {
+    "000111111116": "no_account",
+    "000111111113": "account_closed",
+    "000222222227": "insufficient_funds",
+    "000333333335": "debit_not_authorized",
+    "000444444440": "invalid_currency",
+}
+
+# Stripe's test bank tokens: token id -> (country, currency, routing, account number).
+TEST_BANK_TOKENS = {
+    "btok_us": ("US", "usd", "110000000", "000123456789"),
+    "btok_us_verified": ("US", "usd", "110000000", "000123456789"),
+    "btok_us_verified_noAccount": ("US", "usd", "110000000", "000111111116"),
+    "btok_us_verified_accountClosed": ("US", "usd", "110000000", "000111111113"),
+    "btok_us_verified_insufficientFunds": ("US", "usd", "110000000", "000222222227"),
+    "btok_de": ("DE", "eur", None, "DE89370400440532013000"),
+}
+
+# Test card numbers: number -> (brand, funding, behaviour or None).
+TEST_CARDS = {
+    "4242424242424242": ("Visa", "credit", None),
+    "4000056655665556": ("Visa", "debit", None),
+    "5555555555554444": ("MasterCard", "credit", None),
+    "5200828282828210": ("MasterCard", "debit", None),
+    "378282246310005": ("American Express", "credit", None),
+    "4000000000000002": ("Visa", "credit", "chargeDeclined"),
+    "4000000000009995": ("Visa", "credit", "chargeDeclinedInsufficientFunds"),
+    "4000000000000069": ("Visa", "credit", "chargeDeclinedExpiredCard"),
+    "4000000000000127": ("Visa", "credit", "chargeDeclinedIncorrectCvc"),
+    "4000002760003184": ("Visa", "credit", "authenticationRequired"),
+}
+
+# Test card tokens usable as external accounts (and by payments): id -> number.
+TEST_CARD_TOKENS = {
+    "tok_visa": "4242424242424242",
+    "tok_visa_debit": "4000056655665556",
+    "tok_mastercard": "5555555555554444",
+    "tok_mastercard_debit": "5200828282828210",
+    "tok_amex": "378282246310005",
+}
+
+_IBAN_LENGTHS = {
+    "AT": 20, "BE": 16, "DE": 22, "ES": 24, "FI": 18, "FR": 27, "IE": 22,
+    "IT": 27, "LU": 20, "NL": 18, "PT": 25,
+}
+_BANK_KEYS = {
+    "object", "country", "currency", "routing_number", "account_number",
+    "account_holder_name", "account_holder_type", "account_type", "documents",
+}
+_CARD_KEYS = {
+    "object", "number", "exp_month", "exp_year", "cvc", "currency", "name",
+    "address_city", "address_country", "address_line1", "address_line2",
+    "address_state", "address_zip", "default_for_currency", "metadata",
+}
+
+
+def fingerprint(*parts):
+    """A stable, non-reversible-looking 16-character fingerprint."""
+    digest = hashlib.sha256(("pinax-fake|" + "|".join(parts)).encode()).hexdigest()
+    return digest[:16]
+
+
+def aba_valid(routing):
+    """ABA routing number: 9 digits with the 3-7-1 checksum."""
+    if not re.fullmatch(r"\d{9}", routing or ""):
+        return False
+    d = [int(c) for c in routing]
+    return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
+
+
+def iban_valid(iban):
+    """IBAN: country-specific length (where known) and the mod-97 checksum."""
+    iban = (iban or "").replace(" ", "").upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", iban):
+        return False
+    expected = _IBAN_LENGTHS.get(iban[:2])
+    if expected and len(iban) != expected:
+        return False
+    digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
+    return int(digits) % 97 == 1
+
+
+def luhn_valid(number):
+    if not number.isdigit() or not 12 <= len(number) <= 19:
+        return False
+    total = 0
+    for i, c in enumerate(reversed(number)):
+        d = int(c)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _unknown(allowed, params, prefix):
+    if not isinstance(params, dict):
+        raise FakeStripeError.invalid(prefix, "Invalid object")
+    for key in params:
+        if key not in allowed:
+            name = "%s[%s]" % (prefix, key)
+            raise FakeStripeError(400, message="Received unknown parameter: %s" % name, param=name)
+
+
+def new_bank_account(fake, raw, param, default_country="US"):
+    """Validate raw bank details and return a ``bank_account`` object (no
+    ``account`` yet). Raises 400 with ``param[routing_number]`` /
+    ``param[account_number]`` like Stripe."""
+    _unknown(_BANK_KEYS, raw, param)
+    country = (raw.get("country") or default_country).upper()
+    currency = (raw.get("currency") or default_currency(country)).lower()
+    number = str(raw.get("account_number") or "").replace(" ", "")
+    if not number:
+        raise FakeStripeError.required("%s[account_number]" % param)
+    routing = raw.get("routing_number") or None
+    if country == "US":
+        if not aba_valid(routing or ""):
+            raise FakeStripeError.invalid(
+                "%s[routing_number]" % param,
+                "Routing number must have 9 digits and be a valid ABA routing number.",
+                code="routing_number_invalid",
+            )
+        if not re.fullmatch(r"\d{4,17}", number):
+            raise FakeStripeError.invalid(
+                "%s[account_number]" % param,
+                "Your bank account number must be between 4 and 17 digits.",
+                code="account_number_invalid",
+            )
+    elif country in EURO_COUNTRIES:
+        if not iban_valid(number) or number[:2].upper() not in EURO_COUNTRIES:
+            raise FakeStripeError.invalid(
+                "%s[account_number]" % param,
+                "The account number you provided is not a valid IBAN.",
+                code="account_number_invalid",
+            )
+        number = number.upper()
+    holder_type = raw.get("account_holder_type") or None
+    if holder_type not in (None, "individual", "company"):
+        raise FakeStripeError.invalid(
+            "%s[account_holder_type]" % param,
+            "Invalid account_holder_type: must be one of individual or company",
+        )
+    bank = {
+        "id": fake.new_id("ba"),
+        "object": "bank_account",
+        "account": None,
+        "account_holder_name": raw.get("account_holder_name") or None,
+        "account_holder_type": holder_type,
+        "account_type": raw.get("account_type") or None,
+        "available_payout_methods": ["standard"],
+        "bank_name": BANK_NAME,
+        "country": country,
+        "currency": currency,
+        "customer": None,
+        "default_for_currency": None,
+        "fingerprint": fingerprint(country, routing or "", number),
+        "future_requirements": _bank_requirements(),
+        "last4": number[-4:],
+        "metadata": {},
+        "requirements": _bank_requirements(),
+        "routing_number": routing,
+        "status": "new",
+    }
+    behavior = BANK_BEHAVIORS.get(number)
+    if behavior:
+        fake.state.setdefault("bank_behaviors", {})[bank["id"]] = behavior
+    return bank
+
+
+def _bank_requirements():
+    return {"currently_due": [], "errors": [], "past_due": [], "pending_verification": []}
+
+
+def new_card(fake, raw, param):
+    """Validate raw card details and return a ``card`` object (number kept only
+    as ``last4``/``fingerprint``; a test behaviour in ``state["card_behaviors"]``)."""
+    _unknown(_CARD_KEYS, raw, param)
+    number = str(raw.get("number") or "").replace(" ", "")
+    if not number:
+        raise FakeStripeError.required("%s[number]" % param)
+    if not luhn_valid(number):
+        raise FakeStripeError(
+            402, "card_error", "Your card number is incorrect.", code="incorrect_number", param="number"
+        )
+    exp_month = fake.to_int(fake.require(raw, "exp_month", "%s[exp_month]" % param), "%s[exp_month]" % param)
+    exp_year = fake.to_int(fake.require(raw, "exp_year", "%s[exp_year]" % param), "%s[exp_year]" % param)
+    if exp_year < 100:
+        exp_year += 2000
+    if not 1 <= exp_month <= 12:
+        raise FakeStripeError(
+            402, "card_error", "Your card's expiration month is invalid.", code="invalid_expiry_month", param="exp_month"
+        )
+    this_year = 1970 + fake.now() // 31_556_952
+    if exp_year < this_year:
+        raise FakeStripeError(
+            402, "card_error", "Your card's expiration year is invalid.", code="invalid_expiry_year", param="exp_year"
+        )
+    brand, funding, behavior = TEST_CARDS.get(number) or (_brand(number), "credit", None)
+    card = {
+        "id": fake.new_id("card"),
+        "object": "card",
+        "account": None,
+        "address_city": raw.get("address_city"),
+        "address_country": raw.get("address_country"),
+        "address_line1": raw.get("address_line1"),
+        "address_line1_check": "pass" if raw.get("address_line1") else None,
+        "address_line2": raw.get("address_line2"),
+        "address_state": raw.get("address_state"),
+        "address_zip": raw.get("address_zip"),
+        "address_zip_check": "pass" if raw.get("address_zip") else None,
+        "available_payout_methods": ["standard", "instant"] if funding == "debit" else None,
+        "brand": brand,
+        "country": "US",
+        "currency": (raw.get("currency") or "usd").lower() if funding == "debit" else None,
+        "customer": None,
+        "cvc_check": "pass" if raw.get("cvc") else None,
+        "default_for_currency": None,
+        "dynamic_last4": None,
+        "exp_month": exp_month,
+        "exp_year": exp_year,
+        "fingerprint": fingerprint("card", number),
+        "funding": funding,
+        "last4": number[-4:],
+        "metadata": {},
+        "name": raw.get("name"),
+        "status": None,
+        "tokenization_method": None,
+    }
+    if behavior:
+        fake.state.setdefault("card_behaviors", {})[card["id"]] = behavior
+    return card
+
+
+def _brand(number):
+    if number.startswith("4"):
+        return "Visa"
+    if number[:2] in {"51", "52", "53", "54", "55"} or number[:1] == "2":
+        return "MasterCard"
+    if number[:2] in {"34", "37"}:
+        return "American Express"
+    if number.startswith("6"):
+        return "Discover"
+    return "Unknown"
+
+
+def _token(fake, kind, **extra):
+    token = {
+        "id": fake.new_id({"bank_account": "btok", "account": "ct", "person": "cpt", "pii": "pii"}.get(kind, "tok")),
+        "object": "token",
+        "client_ip": None,
+        "created": fake.now(),
+        "livemode": False,
+        "type": kind,
+        "used": False,
+    }
+    token.update(extra)
+    return token
+
+
+def test_token(fake, token_id, account):
+    """Materialize one of Stripe's fixed test tokens (``btok_us_verified``,
+    ``tok_visa_debit``...) in ``account``'s scope, or return None."""
+    if token_id in TEST_BANK_TOKENS:
+        country, currency, routing, number = TEST_BANK_TOKENS[token_id]
+        bank = new_bank_account(
+            fake,
+            {"country": country, "currency": currency, "routing_number": routing, "account_number": number},
+            "bank_account",
+            country,
+        )
+        token = _token(fake, "bank_account", bank_account=bank)
+    elif token_id in TEST_CARD_TOKENS:
+        card = new_card(fake, {"number": TEST_CARD_TOKENS[token_id], "exp_month": "12", "exp_year": str(1970 + fake.now() // 31_556_952 + 3), "cvc": "123"}, "card")
+        token = _token(fake, "card", card=card)
+    else:
+        return None
+    token["id"] = "%s_%s" % (token_id, fake.new_id("x")[2:])  # fixed ids are reusable
+    return fake.save(token, account)
+
+
+def use_token(fake, token_id, account, kinds, param):
+    """Consume a token of one of ``kinds`` visible to ``account`` (or the
+    platform); test tokens are always available. Returns the token."""
+    token = fake.get(token_id, account, "token") or fake.get(token_id, None, "token")
+    if token is None:
+        token = test_token(fake, token_id, account)
+    if token is None:
+        raise FakeStripeError.missing("token", token_id, param=param)
+    if token["type"] not in kinds:
+        raise FakeStripeError.invalid(
+            param, "Invalid token type: expected %s, got %s" % (" or ".join(sorted(kinds)), token["type"])
+        )
+    if token["used"]:
+        raise FakeStripeError.invalid(
+            param, "You cannot use a Stripe token more than once: %s." % token_id, code="token_already_used"
+        )
+    token["used"] = True
+    return token
+
+
+def token_params(fake, token_id):
+    """The (sanitized) account/person parameters an account or person token carries."""
+    return fake.state.setdefault("token_params", {}).get(token_id, {})
+
+
+@route("POST", "/v1/tokens", params={"account", "bank_account", "card", "customer", "cvc_update", "person", "pii"})
+def create_token(fake, req):
+    """Tokenize bank details, a card, account or person information."""
+    p = req.params
+    kinds = [k for k in ("bank_account", "card", "account", "person", "pii", "cvc_update") if k in p]
+    if len(kinds) != 1:
+        raise FakeStripeError(
+            400,
+            message="You must supply exactly one of account, bank_account, card, cvc_update, person or pii.",
+        )
+    kind = kinds[0]
+    if kind == "bank_account":
+        token = _token(fake, kind, bank_account=new_bank_account(fake, p[kind], "bank_account"))
+    elif kind == "card":
+        if isinstance(p[kind], str):  # card=<card id> of a customer: not modelled
+            raise FakeStripeError.invalid("card", "Creating tokens from existing cards is not supported by the fake.")
+        token = _token(fake, kind, card=new_card(fake, p[kind], "card"))
+        behavior = fake.state.get("card_behaviors", {}).get(token["card"]["id"])
+        if behavior:
+            fake.state["card_behaviors"][token["id"]] = behavior
+    elif kind in ("account", "person"):
+        params = p[kind]
+        _validate_token_params(fake, kind, params, req.account)
+        token = _token(fake, kind)
+        fake.state.setdefault("token_params", {})[token["id"]] = persons_mod.sanitize(params)
+    else:
+        token = _token(fake, kind)  # pii / cvc_update carry nothing we keep
+    return fake.save(token, req.account)
+
+
+def _validate_token_params(fake, kind, params, account):
+    """Run the same validation an account/person update would (on scratch data)."""
+    if not isinstance(params, dict):
+        raise FakeStripeError.invalid(kind, "Invalid object")
+    if kind == "person":
+        scratch = persons_mod.blank_person(fake, account or "acct_token", person_id="person_scratch")
+        persons_mod.apply_person(fake, scratch, params, "person", None, account)
+        return
+    allowed = {"business_type", "company", "individual", "tos_shown_and_accepted"}
+    for key in params:
+        if key not in allowed:
+            name = "account[%s]" % key
+            raise FakeStripeError(400, message="Received unknown parameter: %s" % name, param=name)
+    if "individual" in params:
+        scratch = persons_mod.blank_person(fake, account or "acct_token", person_id="person_scratch")
+        persons_mod.apply_person(fake, scratch, params["individual"], "account[individual]", None, account)
+    if "company" in params:
+        persons_mod.apply_company(fake, persons_mod.blank_company(), params["company"], account, "account[company]")
+    if "tos_shown_and_accepted" in params:
+        fake.to_bool(params["tos_shown_and_accepted"], "account[tos_shown_and_accepted]")
+
+
+__all__ = [
+    "REDACTED",
+    "TEST_CARDS",
+    "TEST_CARD_TOKENS",
+    "TEST_BANK_TOKENS",
+    "new_bank_account",
+    "new_card",
+    "use_token",
+    "token_params",
+    "test_token",
+]

@@ -1,0 +1,312 @@
+"""Person and company hashes of connected accounts: blank shapes and the rules
+for applying ``individual[...]``, ``company[...]`` and person parameters.
+
+Sensitive inputs (SSN, ID and tax numbers) are validated and then reduced to
+their ``*_provided`` flags: the values are never kept, not even in tokens.
+"""
+
+import re
+
+from .core import REDACTED, FakeStripeError
+
+_ADDRESS_KEYS = {"city", "country", "line1", "line2", "postal_code", "state"}
+_KANA_KEYS = _ADDRESS_KEYS | {"town"}
+_TEXT = {
+    "email", "first_name", "first_name_kana", "first_name_kanji", "gender",
+    "last_name", "last_name_kana", "last_name_kanji", "maiden_name",
+    "nationality", "phone",
+}
+PERSON_PARAMS = _TEXT | {
+    "address", "address_kana", "address_kanji", "dob", "documents",
+    "full_name_aliases", "id_number", "id_number_secondary", "metadata",
+    "political_exposure", "registered_address", "relationship", "ssn_last_4",
+    "verification",
+}
+COMPANY_PARAMS = {
+    "address", "address_kana", "address_kanji", "directors_provided",
+    "executives_provided", "export_license_id", "export_purpose_code", "name",
+    "name_kana", "name_kanji", "owners_provided", "ownership_declaration", "phone",
+    "registration_number", "structure", "tax_id", "tax_id_registrar", "vat_id",
+    "verification",
+}
+_RELATIONSHIP_KEYS = {"director", "executive", "owner", "percent_ownership", "representative", "title"}
+SENSITIVE = {"ssn_last_4", "id_number", "id_number_secondary", "tax_id", "vat_id"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _address():
+    return {k: None for k in sorted(_ADDRESS_KEYS)}
+
+
+def _document():
+    return {"back": None, "details": None, "details_code": None, "front": None}
+
+
+def blank_person(fake, account_id, person_id=None):
+    """A person with every property Stripe returns, nothing filled in."""
+    return {
+        "id": person_id or fake.new_id("person"),
+        "object": "person",
+        "account": account_id,
+        "address": _address(),
+        "address_kana": None,
+        "address_kanji": None,
+        "created": fake.now(),
+        "dob": {"day": None, "month": None, "year": None},
+        "email": None,
+        "first_name": None,
+        "first_name_kana": None,
+        "first_name_kanji": None,
+        "full_name_aliases": [],
+        "future_requirements": None,
+        "gender": None,
+        "id_number_provided": False,
+        "id_number_secondary_provided": False,
+        "last_name": None,
+        "last_name_kana": None,
+        "last_name_kanji": None,
+        "maiden_name": None,
+        "metadata": {},
+        "nationality": None,
+        "phone": None,
+        "political_exposure": "none",
+        "registered_address": _address(),
+        "relationship": {
+            "director": False,
+            "executive": False,
+            "owner": False,
+            "percent_ownership": None,
+            "representative": False,
+            "title": None,
+        },
+        "requirements": None,
+        "ssn_last_4_provided": False,
+        "verification": {
+            "additional_document": _document(),
+            "details": None,
+            "details_code": None,
+            "document": _document(),
+            "status": "unverified",
+        },
+    }
+
+
+def blank_company():
+    """A company hash with every property Stripe returns, nothing filled in."""
+    return {
+        "address": _address(),
+        "address_kana": None,
+        "address_kanji": None,
+        "directors_provided": False,
+        "executives_provided": False,
+        "export_license_id": None,
+        "export_purpose_code": None,
+        "name": None,
+        "name_kana": None,
+        "name_kanji": None,
+        "owners_provided": False,
+        "ownership_declaration": None,
+        "phone": None,
+        "structure": None,
+        "tax_id_provided": False,
+        "tax_id_registrar": None,
+        "vat_id_provided": False,
+        "verification": {"document": _document()},
+    }
+
+
+def _p(prefix, *keys):
+    """Bracket-syntax parameter path: ``_p("individual", "dob", "day")``."""
+    out = prefix
+    for key in keys:
+        out = "%s[%s]" % (out, key) if out else key
+    return out
+
+
+def _unknown(allowed, params, prefix):
+    if not isinstance(params, dict):
+        raise FakeStripeError.invalid(prefix, "Invalid object")
+    for key in params:
+        if key not in allowed:
+            name = _p(prefix, key)
+            raise FakeStripeError(400, message="Received unknown parameter: %s" % name, param=name)
+
+
+def _text(value):
+    return None if value == "" else value
+
+
+def _apply_address(target, key, value, prefix, keys=_ADDRESS_KEYS):
+    if value == "":
+        target[key] = _address() if key in ("address", "registered_address") else None
+        return
+    _unknown(keys, value, _p(prefix, key))
+    current = target.get(key) or {k: None for k in sorted(keys)}
+    for k, v in value.items():
+        current[k] = _text(v)
+    target[key] = current
+
+
+def _apply_dob(fake, target, value, prefix):
+    if value == "":
+        target["dob"] = {"day": None, "month": None, "year": None}
+        return
+    _unknown({"day", "month", "year"}, value, _p(prefix, "dob"))
+    dob = dict(target["dob"])
+    for part in ("day", "month", "year"):
+        if part in value:
+            dob[part] = fake.to_int(value[part], _p(prefix, "dob", part))
+    limits = {"day": (1, 31), "month": (1, 12), "year": (1900, 9999)}
+    for part, (lo, hi) in limits.items():
+        if dob[part] is not None and not lo <= dob[part] <= hi:
+            raise FakeStripeError.invalid(
+                _p(prefix, "dob", part), "Invalid %s of birth: %s" % (part, dob[part])
+            )
+    if dob["year"] is not None:
+        this_year = 1970 + fake.now() // 31_556_952
+        if this_year - dob["year"] < 13:
+            raise FakeStripeError.invalid(
+                _p(prefix, "dob", "year"),
+                "You must be at least 13 years of age to use Stripe",
+                code="invalid_dob_age_under_minimum",
+            )
+    target["dob"] = dob
+
+
+def _check_number(value, param, digits, what):
+    """Validate a sensitive number; returns True (it was provided)."""
+    if value == REDACTED:
+        return True
+    cleaned = str(value).replace("-", "").replace(" ", "")
+    if not cleaned.isdigit() or (digits and len(cleaned) not in digits):
+        # Never echo the value back.
+        raise FakeStripeError.invalid(param, "Invalid %s." % what)
+    return True
+
+
+def _apply_documents(fake, target, value, prefix, account, keys):
+    _unknown(keys | {"details"}, value, _p(prefix, "verification"))
+    for doc_key in keys:
+        doc = value.get(doc_key)
+        if doc is None:
+            continue
+        _unknown({"front", "back"}, doc, _p(prefix, "verification", doc_key))
+        for side in ("front", "back"):
+            if side in doc:
+                file_id = _text(doc[side])
+                if file_id is not None and file_id != REDACTED and not _file_ok(fake, file_id, account):
+                    raise FakeStripeError.invalid(
+                        _p(prefix, "verification", doc_key, side),
+                        "No such file upload: '%s'" % file_id,
+                        code="resource_missing",
+                    )
+                target["verification"][doc_key][side] = file_id
+
+
+def _file_ok(fake, file_id, account):
+    found = fake.get(file_id, account, "file") or fake.get(file_id, None, "file")
+    return found is not None
+
+
+def apply_person(fake, person, params, prefix, country, account=None):
+    """Apply person parameters (``individual[...]``, ``person[...]`` or a
+    person endpoint's) to ``person``.
+
+    ``prefix`` is the bracket path used in error params (``"individual"``, or
+    ``""`` for a person endpoint); ``country`` selects ID-number rules (None:
+    lenient); ``account`` is the scope uploaded files live in.
+    """
+    _unknown(PERSON_PARAMS, params, prefix)
+    for key, value in params.items():
+        param = _p(prefix, key)
+        if key in _TEXT:
+            if key == "email" and value and not _EMAIL.match(value):
+                raise FakeStripeError.invalid(param, "Invalid email address: %s" % value, code="email_invalid")
+            person[key] = _text(value)
+        elif key in ("address", "registered_address"):
+            _apply_address(person, key, value, prefix)
+        elif key in ("address_kana", "address_kanji"):
+            _apply_address(person, key, value, prefix, _KANA_KEYS)
+        elif key == "dob":
+            _apply_dob(fake, person, value, prefix)
+        elif key == "ssn_last_4":
+            person["ssn_last_4_provided"] = _check_number(value, param, {4}, "SSN last 4 digits")
+        elif key == "id_number":
+            digits = {9} if country == "US" else None
+            person["id_number_provided"] = _check_number(value, param, digits, "ID number")
+        elif key == "id_number_secondary":
+            person["id_number_secondary_provided"] = _check_number(value, param, None, "ID number")
+        elif key == "metadata":
+            person["metadata"] = fake.merge_metadata(person["metadata"], value, param)
+        elif key == "full_name_aliases":
+            person["full_name_aliases"] = [] if value == "" else list(value)
+        elif key == "political_exposure":
+            if value not in ("none", "existing"):
+                raise FakeStripeError.invalid(param, "Invalid political_exposure: must be one of none or existing")
+            person[key] = value
+        elif key == "relationship":
+            _apply_relationship(fake, person, value, param)
+        elif key == "verification":
+            _apply_documents(fake, person, value, prefix, account, {"document", "additional_document"})
+        # "documents" (company authorization etc.) is accepted and not modelled.
+    return person
+
+
+def _apply_relationship(fake, person, value, param):
+    _unknown(_RELATIONSHIP_KEYS, value, param)
+    rel = person["relationship"]
+    for key, v in value.items():
+        if key == "title":
+            rel[key] = _text(v)
+        elif key == "percent_ownership":
+            if v == "":
+                rel[key] = None
+                continue
+            try:
+                pct = float(v)
+            except (TypeError, ValueError):
+                raise FakeStripeError.invalid(_p(param, key), "Invalid decimal: %s" % v)
+            if not 0 <= pct <= 100:
+                raise FakeStripeError.invalid(_p(param, key), "percent_ownership must be between 0 and 100")
+            rel[key] = pct
+        else:
+            rel[key] = fake.to_bool(v, _p(param, key))
+
+
+def apply_company(fake, company, params, account=None, prefix="company"):
+    """Apply ``company[...]`` parameters to a company hash."""
+    _unknown(COMPANY_PARAMS, params, prefix)
+    for key, value in params.items():
+        param = _p(prefix, key)
+        if key in ("address",):
+            _apply_address(company, key, value, prefix)
+        elif key in ("address_kana", "address_kanji"):
+            _apply_address(company, key, value, prefix, _KANA_KEYS)
+        elif key in ("directors_provided", "executives_provided", "owners_provided"):
+            company[key] = fake.to_bool(value, param)
+        elif key == "tax_id":
+            company["tax_id_provided"] = _check_number(value, param, None, "tax ID")
+        elif key == "vat_id":
+            company["vat_id_provided"] = _check_number(value, param, None, "VAT ID")
+        elif key == "ownership_declaration":
+            _unknown({"date", "ip", "user_agent"}, value, param)
+            decl = dict(company.get("ownership_declaration") or {"date": None, "ip": None, "user_agent": None})
+            for k, v in value.items():
+                decl[k] = fake.to_int(v, _p(param, k)) if k == "date" else _text(v)
+            company["ownership_declaration"] = decl
+        elif key == "verification":
+            _apply_documents(fake, company, value, prefix, account, {"document"})
+        elif key == "registration_number":
+            pass  # accepted, never returned by Stripe
+        else:
+            company[key] = _text(value)
+    return company
+
+
+def sanitize(params):
+    """Parameters with every sensitive value replaced by a marker, for tokens."""
+    if isinstance(params, dict):
+        return {k: (REDACTED if k in SENSITIVE and v != "" else sanitize(v)) for k, v in params.items()}
+    if isinstance(params, list):
+        return [sanitize(v) for v in params]
+    return params
