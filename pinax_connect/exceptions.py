@@ -19,3 +19,7 @@ class AccountDeauthorized(PinaxConnectError):
 
 class CustomerAccountMismatch(InvalidRequest):
     """A customer was used with a connected account it does not live on."""
+
+
+class OAuthStateMismatch(InvalidRequest):
+    """The OAuth ``state`` sent back by Stripe is not the one stored in the session."""

@@ -6,9 +6,12 @@ columns (a ``columns(obj) -> dict`` function) and calls :func:`upsert` (one obje
 which is what makes duplicate and out-of-order webhook deliveries safe:
 
 * rows are keyed by ``stripe_id`` (unique), created race-safely;
-* ``last_event_created`` is a watermark: an event older than it does not overwrite
-  the row. A sync from an API read moves the watermark to the read time, because
-  the object read is at least as new as every event created before that moment.
+* ``last_event_created`` is a watermark: the ``created`` time of the newest event
+  applied. An event older than it does not overwrite the row. Only events move it:
+  an API read writes the row but leaves the watermark alone, because comparing our
+  clock with Stripe's would drop real updates whenever the clocks disagree. A stale
+  event applied after a read is corrected by the event of the change that followed
+  it (Stripe sends one for every change), so the row converges to Stripe's state.
 """
 import datetime
 
@@ -42,9 +45,7 @@ def object_id(value):
 
 
 def _watermark(event_created):
-    if event_created is None:
-        return timezone.now()
-    if isinstance(event_created, datetime.datetime):
+    if event_created is None or isinstance(event_created, datetime.datetime):
         return event_created
     return stripe_datetime(event_created)
 
@@ -74,9 +75,10 @@ def upsert(model, stripe_object, columns, *, event_created=None, create_defaults
     watermark, the row is returned unchanged.
     """
     data = to_dict(stripe_object)
-    values = {**base_columns(data), **columns}
-    values["synced_at"] = timezone.now()
-    values["last_event_created"] = _watermark(event_created)
+    values = {**base_columns(data), **columns, "synced_at": timezone.now()}
+    watermark = _watermark(event_created)
+    if watermark is not None:
+        values["last_event_created"] = watermark
     stripe_id = data["id"]
     for attempt in (1, 2):
         instance = model.objects.filter(stripe_id=stripe_id).first()
@@ -90,20 +92,15 @@ def upsert(model, stripe_object, columns, *, event_created=None, create_defaults
                 continue  # another worker created it first: update theirs
         if is_stale(instance, event_created):
             return instance
-        if instance.last_event_created and instance.last_event_created > values["last_event_created"]:
-            values["last_event_created"] = instance.last_event_created
         for name, value in values.items():
             setattr(instance, name, value)
-        # Only the watermark guard above decides freshness; a conditional UPDATE keeps
-        # a concurrent newer write from being overwritten between read and write.
-        updated = (
-            model.objects.filter(pk=instance.pk)
-            .exclude(last_event_created__gt=values["last_event_created"])
-            .update(**values)
-        )
-        if updated or event_created is None:
-            return instance
-        instance.refresh_from_db()
+        rows = model.objects.filter(pk=instance.pk)
+        if watermark is not None:
+            # Conditional UPDATE: a newer event applied by another worker between our
+            # read and this write is not overwritten.
+            rows = rows.exclude(last_event_created__gt=watermark)
+        if not rows.update(**values):
+            instance.refresh_from_db()
         return instance
     raise AssertionError("unreachable")
 
@@ -129,7 +126,7 @@ def bulk_upsert(model, stripe_objects, columns_for, *, extra_lookups=None):
     }
     to_create, to_update, fields = [], [], set()
     for data in datas:
-        values = {**base_columns(data), **columns_for(data, lookups), "synced_at": now, "last_event_created": now}
+        values = {**base_columns(data), **columns_for(data, lookups), "synced_at": now}
         row = existing.get(data["id"])
         if row is None:
             to_create.append(model(stripe_id=data["id"], **values))

@@ -60,11 +60,26 @@ def test_same_second_events_apply_in_arrival_order():
     assert Account.objects.get().email == "second"
 
 
-def test_an_api_read_outranks_events_created_before_it():
-    sync.upsert(Account, acct(1, email="read"), {"email": "read"})  # from an API response
-    late = int((timezone.now() - datetime.timedelta(minutes=1)).timestamp())
-    sync.upsert(Account, acct(1, email="late"), {"email": "late"}, event_created=late)
+def test_an_api_read_does_not_move_the_watermark():
+    t = 1800000000
+    sync.upsert(Account, acct(1, email="event"), {"email": "event"}, event_created=t)
+    row = sync.upsert(Account, acct(1, email="read"), {"email": "read"})  # from an API response
+    assert row.email == "read"
+    row.refresh_from_db()
+    assert row.email == "read" and row.last_event_created == sync.stripe_datetime(t)
+    # Events older than the last applied event are still refused after the read...
+    sync.upsert(Account, acct(1, email="older"), {"email": "older"}, event_created=t - 1)
     assert Account.objects.get().email == "read"
+    # ...and a newer one applies, whatever our own clock says.
+    sync.upsert(Account, acct(1, email="newer"), {"email": "newer"}, event_created=t + 1)
+    assert Account.objects.get().email == "newer"
+
+
+def test_a_row_first_seen_through_an_api_read_accepts_any_event():
+    sync.upsert(Account, acct(1, email="read"), {"email": "read"})
+    assert Account.objects.get().last_event_created is None
+    sync.upsert(Account, acct(1, email="event"), {"email": "event"}, event_created=1)
+    assert Account.objects.get().email == "event"
 
 
 def test_is_stale():

@@ -1,0 +1,147 @@
+"""Small helpers the money-movement action modules share (private).
+
+Each one exists so a rule is written once: how an amount given by a caller is
+validated and converted, how an ``Account``-or-id argument is resolved, how the
+``created_gte`` filter of list syncs is spelled for Stripe.
+"""
+import datetime
+
+from .. import money
+from ..conf import settings
+from ..exceptions import AccountNotReady, InvalidRequest
+from ..models import Account
+
+
+def stripe_id_of(value):
+    """The Stripe id of a model instance, a stripe-python object, a dict or an id string."""
+    if value is None or isinstance(value, str):
+        return value or None
+    if isinstance(value, dict):
+        return value.get("id")
+    return getattr(value, "stripe_id", None) or getattr(value, "id", None)
+
+
+def currency_code(currency):
+    """``currency`` (default: ``PINAX_CONNECT_DEFAULT_CURRENCY``) lower-cased, or InvalidRequest."""
+    try:
+        return money.normalize_currency(currency or settings.PINAX_CONNECT_DEFAULT_CURRENCY)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+
+
+def minor_amount(amount, currency, *, name="amount", allow_zero=False):
+    """``amount`` (Decimal/int/float/str, major units) as Stripe's integer, validated.
+
+    Raises :class:`InvalidRequest` for a missing, negative (or zero unless
+    ``allow_zero``) amount, or one with more decimals than ``currency`` has.
+    """
+    if amount is None or isinstance(amount, bool):
+        raise InvalidRequest(f"{name} is required")
+    try:
+        minor = money.to_minor(amount, currency, allow_negative=True)
+    except ValueError as exc:
+        raise InvalidRequest(f"{name}: {exc}") from None
+    if minor < 0 or (minor == 0 and not allow_zero):
+        raise InvalidRequest(f"{name} must be positive, got {amount}")
+    return minor
+
+
+def amount_column(data, key="amount", currency=None):
+    """A Decimal column from the object's minor-unit ``key`` (``None`` stays ``None``)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    return money.from_minor(value, currency or data.get("currency") or "usd")
+
+
+def find_account(value):
+    """The mirrored ``Account`` for an ``Account``/``acct_`` id, or ``None`` if not mirrored."""
+    if value is None or isinstance(value, Account):
+        return value
+    account_id = stripe_id_of(value)
+    if not account_id:
+        return None
+    return Account.objects.filter(stripe_id=account_id).first()
+
+
+def authorized(account):
+    """Raise unless the platform may act on ``account`` (mirrored ``Account`` or ``None``).
+
+    Delegates to ``accounts.ensure_authorized`` (imported late: the accounts module
+    is written alongside and imports models this module also imports).
+    """
+    if account is None:
+        return None
+    from .accounts import ensure_authorized
+
+    ensure_authorized(account)
+    return account
+
+
+def chargeable_account(value, *, role="destination"):
+    """Validate a connected account that is to receive a charge; return ``(Account|None, id)``.
+
+    When the account is mirrored, it must be authorized and, per the mirror,
+    have ``charges_enabled`` (else :class:`AccountNotReady`). An id we have not
+    mirrored yet is passed through: Stripe has the last word.
+    """
+    account_id = stripe_id_of(value)
+    if not account_id or not str(account_id).startswith("acct_"):
+        raise InvalidRequest(f"{role} must be a connected Account or an acct_ id, got {value!r}")
+    account = find_account(value)
+    if account is not None:
+        authorized(account)
+        if not account.charges_enabled:
+            raise AccountNotReady(
+                f"Account {account.stripe_id} cannot take charges yet (charges_enabled is false)"
+            )
+    return account, account_id
+
+
+def created_filter(created_gte):
+    """List params for ``created[gte]`` from a datetime, a date or a unix timestamp."""
+    if created_gte is None:
+        return {}
+    if isinstance(created_gte, datetime.datetime):
+        created_gte = int(created_gte.timestamp())
+    elif isinstance(created_gte, datetime.date):
+        created_gte = int(
+            datetime.datetime.combine(created_gte, datetime.time(), datetime.timezone.utc).timestamp()
+        )
+    return {"created": {"gte": int(created_gte)}}
+
+
+def index_by_stripe_id(model, ids):
+    """``{stripe_id: instance}`` for the given ids in one query (``None``s ignored)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return model.objects.in_bulk(list(wanted), field_name="stripe_id")
+
+
+def connect_routing(*, amount, currency, destination=None, stripe_account=None, application_fee=None,
+                    destination_name="destination", fee_name="application_fee_amount"):
+    """Validate where a payment goes in Connect terms; return ``(account, destination_id, fee)``.
+
+    ``destination`` (destination charge) and ``stripe_account`` (direct charge)
+    exclude each other and must be able to take charges (:func:`chargeable_account`);
+    ``application_fee`` (major units) needs one of them and may not exceed
+    ``amount`` (minor units). ``account`` is the mirrored ``stripe_account`` (or
+    ``None``), ``fee`` the fee in minor units (or ``None``).
+    """
+    if destination is not None and stripe_account is not None:
+        raise InvalidRequest(
+            f"Use {destination_name} (destination charge) or stripe_account (direct charge), not both"
+        )
+    account = destination_id = fee = None
+    if stripe_account is not None:
+        account, _ = chargeable_account(stripe_account, role="stripe_account")
+    if destination is not None:
+        _, destination_id = chargeable_account(destination, role=destination_name)
+    if application_fee is not None:
+        if destination is None and stripe_account is None:
+            raise InvalidRequest(f"{fee_name} needs a {destination_name} or a stripe_account")
+        fee = minor_amount(application_fee, currency, name=fee_name, allow_zero=True)
+        if fee > amount:
+            raise InvalidRequest(f"{fee_name} cannot exceed the amount")
+    return account, destination_id, fee

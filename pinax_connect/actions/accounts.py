@@ -1,0 +1,279 @@
+"""Connected accounts: create, update, re-read, reject, delete, deauthorize, and the mirror.
+
+Every Stripe account object reaches the ``Account`` table through
+:func:`sync_account_from_stripe_object` (one object) or :func:`sync_accounts` (the
+whole list), both built on :mod:`pinax_connect.sync` with the one mapping
+:func:`columns`.
+"""
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .. import sync
+from ..client import get_client, new_idempotency_key, request_options
+from ..conf import settings
+from ..exceptions import AccountDeauthorized, InvalidRequest
+from ..models import Account
+from ._shared import created_filter
+
+ACCOUNT_TYPES = ("custom", "express", "standard")
+REJECT_REASONS = ("fraud", "terms_of_service", "other")
+# What a custom account needs to take card payments and receive transfers; Stripe
+# refuses to create a custom account without any capability requested.
+DEFAULT_CUSTOM_CAPABILITIES = {
+    "card_payments": {"requested": True},
+    "transfers": {"requested": True},
+}
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+
+
+# ---- the mapping ---------------------------------------------------------------
+
+
+def account_type(data):
+    """``custom`` / ``express`` / ``standard`` for an account object.
+
+    Newer accounts may be created with ``controller`` instead of ``type``; Stripe then
+    describes them by who collects requirements and which dashboard they get.
+    """
+    if data.get("type"):
+        return data["type"]
+    controller = data.get("controller") or {}
+    if not controller:
+        return ""
+    if controller.get("requirement_collection") == "application":
+        return "custom"
+    if (controller.get("stripe_dashboard") or {}).get("type") == "express":
+        return "express"
+    return "standard"
+
+
+def business_name(data):
+    """The name people know the business by: profile name, company name, dashboard name."""
+    return (
+        (data.get("business_profile") or {}).get("name")
+        or (data.get("company") or {}).get("name")
+        or ((data.get("settings") or {}).get("dashboard") or {}).get("display_name")
+        or ""
+    )
+
+
+def verification_fields_needed(requirements):
+    """``currently_due`` then ``past_due``, in order, without duplicates (pinax-stripe's list)."""
+    fields = (requirements.get("currently_due") or []) + (requirements.get("past_due") or [])
+    return list(dict.fromkeys(fields))
+
+
+def columns(data, lookups=None):
+    """Typed ``Account`` columns from an account object dict (shared by single and bulk sync)."""
+    requirements = data.get("requirements") or {}
+    return {
+        "type": account_type(data),
+        "country": data.get("country") or "",
+        "default_currency": data.get("default_currency") or "",
+        "email": (data.get("email") or "")[:255],
+        "business_type": data.get("business_type") or "",
+        "business_name": business_name(data)[:255],
+        "business_url": ((data.get("business_profile") or {}).get("url") or "")[:255],
+        "charges_enabled": bool(data.get("charges_enabled")),
+        "payouts_enabled": bool(data.get("payouts_enabled")),
+        "details_submitted": bool(data.get("details_submitted")),
+        "capabilities": data.get("capabilities") or {},
+        "requirements": requirements,
+        "verification_fields_needed": verification_fields_needed(requirements),
+        "verification_due_by": sync.stripe_datetime(requirements.get("current_deadline")),
+        "verification_disabled_reason": requirements.get("disabled_reason") or "",
+    }
+
+
+def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=None, **context):
+    """Mirror an account object into ``Account`` and return the row.
+
+    ``stripe_object`` is a stripe-python object or a plain dict (a webhook's
+    ``data.object``); ``event_created`` is the event's unix ``created``. ``user`` is
+    written only when given, so webhook syncs never unlink an account from its user.
+    Other ``context`` (e.g. ``stripe_account`` of an ``account.updated`` event) is
+    accepted and ignored: an account is its own scope.
+    """
+    data = sync.to_dict(stripe_object)
+    values = columns(data)
+    if user is not None:
+        values["user"] = user
+    return sync.upsert(Account, data, values, event_created=event_created)
+
+
+# pinax-stripe's name for the same function.
+sync_account_from_stripe_data = sync_account_from_stripe_object
+
+
+def sync_accounts(*, created_gte=None, progress=None):
+    """Mirror every connected account of the platform (``GET /v1/accounts``, 100 a page).
+
+    ``created_gte`` (datetime or unix seconds) limits the list to newer accounts;
+    ``progress(n)`` is called after each page. Rows that did not change are not
+    written. Returns ``(created, updated)``.
+    """
+    client = get_client()
+    return sync.sync_all(
+        Account,
+        client.v1.accounts.list,
+        columns,
+        params=created_filter(created_gte),
+        progress=progress,
+    )
+
+
+# ---- guards ------------------------------------------------------------------------
+
+
+def ensure_authorized(account):
+    """Raise ``AccountDeauthorized`` when the account revoked the platform's access.
+
+    Every action that talks to Stripe about a connected account calls this first:
+    Stripe would answer 403 anyway, and the local error says why.
+    """
+    if account is not None and not getattr(account, "authorized", True):
+        raise AccountDeauthorized(f"Account {account.stripe_id} has deauthorized the platform.")
+
+
+def oauth_client_id():
+    """``PINAX_CONNECT_CLIENT_ID`` (``ca_...``), needed for Standard-account OAuth."""
+    client_id = settings.PINAX_CONNECT_CLIENT_ID
+    if not client_id:
+        raise ImproperlyConfigured(
+            "PINAX_CONNECT_CLIENT_ID is not set: OAuth for Standard accounts needs your "
+            "platform's Connect client id (ca_...)."
+        )
+    return client_id
+
+
+def _require_account(account):
+    if not isinstance(account, Account):
+        raise InvalidRequest(f"Expected an Account instance, got {account!r}")
+    ensure_authorized(account)
+
+
+# ---- actions ----------------------------------------------------------------------
+
+
+def create(user, country, *, type=None, controller=None, idempotency_key=None, **params):
+    """Create a connected account for ``user`` and return the mirrored ``Account``.
+
+    Sends ``POST /v1/accounts`` with exactly one of ``type`` (custom / express /
+    standard) or ``controller`` (a dict, Stripe's newer way to describe an account),
+    the two-letter ``country``, and every extra keyword as given (nested dicts such as
+    ``individual``, ``business_profile``, ``tos_acceptance``, ``external_account``).
+    Custom accounts request the ``card_payments`` and ``transfers`` capabilities unless
+    ``capabilities`` is given. Stores the account linked to ``user`` (which may be
+    ``None`` for accounts that belong to nobody yet). Sensitive inputs (ID numbers,
+    bank account numbers) go to Stripe only; Stripe does not echo them back.
+    """
+    if (type is None) == (controller is None):
+        raise InvalidRequest("Pass exactly one of type= or controller=.")
+    if type is not None and type not in ACCOUNT_TYPES:
+        raise InvalidRequest(f"Unknown account type {type!r}: use one of {', '.join(ACCOUNT_TYPES)}.")
+    if controller is not None and not isinstance(controller, dict):
+        raise InvalidRequest("controller= must be a dict, as in Stripe's API.")
+    if not isinstance(country, str) or not _COUNTRY.fullmatch(country):
+        raise InvalidRequest(f"country must be a two-letter ISO code, got {country!r}")
+    if user is not None and not getattr(user, "pk", None):
+        raise InvalidRequest("user must be a saved user (or None).")
+    payload = {"country": country.upper(), **params}
+    if type is not None:
+        payload["type"] = type
+    else:
+        payload["controller"] = controller
+    if account_type(payload) == "custom":
+        payload.setdefault("capabilities", DEFAULT_CUSTOM_CAPABILITIES)
+    client = get_client()
+    stripe_account = client.v1.accounts.create(
+        payload, request_options(idempotency_key=idempotency_key or new_idempotency_key())
+    )
+    return sync_account_from_stripe_object(stripe_account, user=user)
+
+
+def update(account, data, *, idempotency_key=None):
+    """Update the account on Stripe with ``data`` and return the re-synced ``Account``.
+
+    Sends ``POST /v1/accounts/{id}`` with ``data`` as given (nested dicts allowed);
+    stores the account object Stripe returns.
+    """
+    _require_account(account)
+    if not isinstance(data, dict) or not data:
+        raise InvalidRequest("data must be a non-empty dict of account parameters.")
+    stripe_account = get_client().v1.accounts.update(
+        account.stripe_id,
+        data,
+        request_options(idempotency_key=idempotency_key or new_idempotency_key()),
+    )
+    return sync_account_from_stripe_object(stripe_account)
+
+
+def _retrieve(stripe_id):
+    return get_client().v1.accounts.retrieve(stripe_id)
+
+
+def sync_account(account):
+    """Re-read the account from Stripe (``GET /v1/accounts/{id}``), store it, return the row."""
+    _require_account(account)
+    return sync_account_from_stripe_object(_retrieve(account.stripe_id))
+
+
+# pinax-stripe style name: reading an account always refreshes the mirror.
+retrieve = sync_account
+
+
+def reject(account, reason, *, idempotency_key=None):
+    """Reject a custom or express account (``POST /v1/accounts/{id}/reject``).
+
+    ``reason`` is ``fraud``, ``terms_of_service`` or ``other``. Stores the account
+    object Stripe returns (charges and payouts disabled) and returns the row.
+    """
+    _require_account(account)
+    if reason not in REJECT_REASONS:
+        raise InvalidRequest(f"Unknown reject reason {reason!r}: use one of {', '.join(REJECT_REASONS)}.")
+    stripe_account = get_client().v1.accounts.reject(
+        account.stripe_id,
+        {"reason": reason},
+        request_options(idempotency_key=idempotency_key or new_idempotency_key()),
+    )
+    return sync_account_from_stripe_object(stripe_account)
+
+
+def delete(account):
+    """Delete the account on Stripe (``DELETE /v1/accounts/{id}``) and its local row.
+
+    The row's cascade removes what was mirrored on that account (customers, charges,
+    payouts, external accounts). Returns Stripe's deletion object (``deleted: true``).
+    """
+    _require_account(account)
+    deleted = get_client().v1.accounts.delete(account.stripe_id)
+    account.delete()
+    return deleted
+
+
+def set_authorized(account, authorized):
+    """Record locally whether the account lets the platform act on it (no Stripe call).
+
+    Used by :func:`deauthorize`, by OAuth reconnection, and by the
+    ``account.application.deauthorized`` webhook handler: ``authorized`` is our own
+    column, not a mirrored Stripe field, so it is written here and nowhere else.
+    """
+    Account.objects.filter(pk=account.pk).update(authorized=bool(authorized))
+    account.authorized = bool(authorized)
+    return account
+
+
+def deauthorize(account):
+    """Disconnect the account from the platform and mark it ``authorized=False``.
+
+    Standard accounts connected through OAuth are revoked with
+    ``POST https://connect.stripe.com/oauth/deauthorize`` (``client_id`` from
+    settings, ``stripe_user_id``). Custom and express accounts are owned by the
+    platform and have no OAuth grant: they are only marked. Afterwards every action
+    on the account raises ``AccountDeauthorized``.
+    """
+    _require_account(account)
+    if account.type == "standard":
+        get_client().oauth.deauthorize({"client_id": oauth_client_id(), "stripe_user_id": account.stripe_id})
+    return set_authorized(account, False)

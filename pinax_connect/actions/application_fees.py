@@ -1,0 +1,81 @@
+"""Application fees: the platform's cut of charges on (or to) connected accounts."""
+from .. import sync
+from ..client import get_client, new_idempotency_key, request_options
+from ..exceptions import InvalidRequest
+from ..models import Account, ApplicationFee
+from ._shared import amount_column, authorized, created_filter, index_by_stripe_id, minor_amount, stripe_id_of
+
+
+def _lookups(datas, stripe_account=None):
+    return {"accounts": index_by_stripe_id(Account, [sync.object_id(d.get("account")) for d in datas])}
+
+
+def _columns(data, lookups=None):
+    """Typed ``ApplicationFee`` columns from a Stripe application_fee dict."""
+    lookups = lookups or {}
+    return {
+        "account": lookups.get("accounts", {}).get(sync.object_id(data.get("account"))),
+        "amount": amount_column(data),
+        "amount_refunded": amount_column(data, "amount_refunded") or 0,
+        "currency": data.get("currency") or "",
+        "refunded": bool(data.get("refunded")),
+        "charge": sync.object_id(data.get("charge")) or "",
+        "originating_transaction": sync.object_id(data.get("originating_transaction")) or "",
+    }
+
+
+columns = _columns
+
+
+def sync_application_fee_from_stripe_object(stripe_object, *, event_created=None, **context):
+    """Mirror a Stripe application fee into ``ApplicationFee`` (account linked when mirrored); return the row."""
+    data = sync.to_dict(stripe_object)
+    return sync.upsert(ApplicationFee, data, _columns(data, _lookups([data])), event_created=event_created)
+
+
+def sync_application_fee(fee):
+    """Re-read ``fee`` from Stripe and mirror it."""
+    return sync_application_fee_from_stripe_object(get_client().v1.application_fees.retrieve(fee.stripe_id))
+
+
+def sync_application_fees(*, stripe_account=None, created_gte=None, progress=None):
+    """Mirror every application fee the platform collected; returns ``(created, updated)``.
+
+    Fees live on the platform; ``stripe_account`` is accepted for symmetry and ignored
+    by Stripe's list (filter the mirror by ``account`` instead).
+    """
+    return sync.sync_all(
+        ApplicationFee,
+        get_client().v1.application_fees.list,
+        _columns,
+        params=created_filter(created_gte),
+        extra_lookups=_lookups,
+        progress=progress,
+    )
+
+
+def refund(fee, amount=None, *, metadata=None, idempotency_key=None):
+    """Give (part of) an application fee back to the account (``POST /v1/application_fees/{id}/refunds``).
+
+    Sent: ``amount`` in minor units when given, ``metadata``. Re-syncs and
+    returns the ``ApplicationFee``. Raises :class:`InvalidRequest` when ``amount``
+    exceeds what is left of the fee (per the mirror).
+    """
+    remaining = minor_amount(fee.amount, fee.currency, allow_zero=True) - minor_amount(
+        fee.amount_refunded, fee.currency, allow_zero=True
+    )
+    if remaining <= 0:
+        raise InvalidRequest(f"Application fee {fee.stripe_id} is already fully refunded")
+    params = {}
+    if amount is not None:
+        minor = minor_amount(amount, fee.currency)
+        if minor > remaining:
+            raise InvalidRequest(f"Cannot refund {amount}: more than what is left of fee {fee.stripe_id}")
+        params["amount"] = minor
+    if metadata:
+        params["metadata"] = metadata
+    authorized(fee.account)
+    get_client().v1.application_fees.refunds.create(
+        stripe_id_of(fee), params, options=request_options(idempotency_key=idempotency_key or new_idempotency_key())
+    )
+    return sync_application_fee(fee)

@@ -1,0 +1,223 @@
+"""Charges (the Charges API): platform charges, destination charges, direct charges.
+
+New integrations usually prefer :mod:`pinax_connect.actions.payment_intents`;
+this module keeps pinax-stripe's ``charges.create(amount, customer,
+destination_account=...)`` working and mirrors every charge, whichever API made it.
+"""
+from .. import sync
+from ..client import get_client, new_idempotency_key, request_options
+from ..exceptions import InvalidRequest
+from ..models import Account, Charge, Customer, PaymentIntent
+from ._shared import (
+    amount_column,
+    authorized,
+    connect_routing,
+    created_filter,
+    currency_code,
+    find_account,
+    index_by_stripe_id,
+    minor_amount,
+    stripe_id_of,
+)
+from .customers import customer_account_check
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _destination_id(data):
+    transfer_data = data.get("transfer_data") or {}
+    # `destination` is the pre-2019 spelling some old charges still carry.
+    return sync.object_id(transfer_data.get("destination")) or sync.object_id(data.get("destination"))
+
+
+def _lookups(datas, stripe_account=None):
+    return {
+        "stripe_account": find_account(stripe_account),
+        "accounts": index_by_stripe_id(Account, [_destination_id(d) for d in datas]),
+        "customers": index_by_stripe_id(Customer, [sync.object_id(d.get("customer")) for d in datas]),
+        "payment_intents": index_by_stripe_id(PaymentIntent, [sync.object_id(d.get("payment_intent")) for d in datas]),
+    }
+
+
+def _columns(data, lookups=None):
+    """Typed ``Charge`` columns from a Stripe charge dict (shared by single and bulk sync)."""
+    lookups = lookups or {}
+    currency = data.get("currency") or "usd"
+    return {
+        "stripe_account": lookups.get("stripe_account"),
+        "customer": lookups.get("customers", {}).get(sync.object_id(data.get("customer"))),
+        "payment_intent": lookups.get("payment_intents", {}).get(sync.object_id(data.get("payment_intent"))),
+        "destination": lookups.get("accounts", {}).get(_destination_id(data)),
+        "amount": amount_column(data, "amount", currency),
+        "amount_captured": amount_column(data, "amount_captured", currency) or 0,
+        "amount_refunded": amount_column(data, "amount_refunded", currency) or 0,
+        "application_fee_amount": amount_column(data, "application_fee_amount", currency),
+        "currency": currency,
+        "status": data.get("status") or "",
+        "paid": bool(data.get("paid")),
+        "captured": bool(data.get("captured")),
+        "refunded": bool(data.get("refunded")),
+        "disputed": bool(data.get("disputed")),
+        "description": data.get("description") or "",
+        "transfer_group": data.get("transfer_group") or "",
+        "on_behalf_of": sync.object_id(data.get("on_behalf_of")) or "",
+        "failure_code": data.get("failure_code") or "",
+        "failure_message": data.get("failure_message") or "",
+    }
+
+
+columns = _columns
+
+
+def sync_charge_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+    """Mirror a Stripe charge into ``Charge`` and return the row.
+
+    ``stripe_account``: the connected account a direct charge lives on. The
+    customer, payment intent and destination account are linked when mirrored.
+    Refunds embedded in the object (``refunds.data``, when Stripe includes them)
+    are mirrored too.
+    """
+    data = sync.to_dict(stripe_object)
+    charge = sync.upsert(
+        Charge, data, _columns(data, _lookups([data], stripe_account)), event_created=event_created
+    )
+    embedded = (data.get("refunds") or {}).get("data") if isinstance(data.get("refunds"), dict) else None
+    if embedded:
+        from .refunds import sync_refund_from_stripe_object
+
+        for refund in embedded:
+            sync_refund_from_stripe_object(refund, event_created=event_created, stripe_account=stripe_account)
+    return charge
+
+
+def sync_charge(charge):
+    """Re-read ``charge`` from Stripe (on its account) and mirror it."""
+    obj = get_client().v1.charges.retrieve(
+        charge.stripe_id, options=request_options(stripe_account=charge.stripe_account)
+    )
+    return sync_charge_from_stripe_object(obj, stripe_account=charge.stripe_account)
+
+
+def sync_charges(*, stripe_account=None, created_gte=None, progress=None):
+    """Mirror every charge of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
+    return sync.sync_all(
+        Charge,
+        get_client().v1.charges.list,
+        _columns,
+        params=created_filter(created_gte),
+        options=request_options(stripe_account=stripe_account),
+        extra_lookups=lambda datas: _lookups(datas, stripe_account),
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def create(
+    amount,
+    customer=None,
+    source=None,
+    currency=None,
+    description=None,
+    destination_account=None,
+    destination_amount=None,
+    application_fee=None,
+    on_behalf_of=None,
+    capture=True,
+    transfer_group=None,
+    idempotency_key=None,
+    stripe_account=None,
+    metadata=None,
+    send_receipt=None,
+):
+    """Create a charge (``POST /v1/charges``) and mirror it; returns the ``Charge``.
+
+    Sent: ``amount`` in minor units (``amount`` is a Decimal/int/float in major
+    units), ``currency`` (default ``PINAX_CONNECT_DEFAULT_CURRENCY``), ``customer``
+    (a ``Customer`` or ``cus_`` id) and/or ``source``, ``description``,
+    ``capture``, ``transfer_group``, ``metadata``, ``on_behalf_of``.
+    Destination charge: ``destination_account`` (an ``Account`` or ``acct_`` id)
+    becomes ``transfer_data[destination]``, ``destination_amount`` becomes
+    ``transfer_data[amount]``. ``application_fee`` becomes
+    ``application_fee_amount`` (destination or direct charges only). Direct
+    charge: ``stripe_account`` sends the ``Stripe-Account`` header.
+    ``send_receipt=True`` asks Stripe to email a receipt to the customer's email.
+
+    Raises :class:`InvalidRequest` (non-positive amount, no customer nor source,
+    inconsistent amounts), :class:`AccountNotReady` (destination or account
+    without ``charges_enabled`` in the mirror) or :class:`CustomerAccountMismatch`
+    (the customer lives on another account) before calling Stripe; Stripe's
+    errors (``stripe.CardError`` for declines) pass through unchanged.
+    """
+    currency = currency_code(currency)
+    params = {"amount": minor_amount(amount, currency), "currency": currency, "capture": bool(capture)}
+    if customer is None and not source:
+        raise InvalidRequest("A charge needs a customer or a source")
+    if destination_amount is not None and application_fee is not None:
+        raise InvalidRequest("Use destination_amount or application_fee, not both")
+    account, destination_id, fee = connect_routing(
+        amount=params["amount"], currency=currency, destination=destination_account, stripe_account=stripe_account,
+        application_fee=application_fee, destination_name="destination_account", fee_name="application_fee",
+    )
+    customer_account_check(customer, stripe_account)
+    if customer is not None:
+        params["customer"] = stripe_id_of(customer)
+    if source:
+        params["source"] = stripe_id_of(source)
+    if destination_id:
+        params["transfer_data"] = {"destination": destination_id}
+        if destination_amount is not None:
+            transfer_amount = minor_amount(destination_amount, currency, name="destination_amount")
+            if transfer_amount > params["amount"]:
+                raise InvalidRequest("destination_amount cannot exceed the charge amount")
+            params["transfer_data"]["amount"] = transfer_amount
+    elif destination_amount is not None:
+        raise InvalidRequest("destination_amount needs a destination_account")
+    if fee is not None:
+        params["application_fee_amount"] = fee
+    if on_behalf_of is not None:
+        params["on_behalf_of"] = stripe_id_of(on_behalf_of)
+    if description:
+        params["description"] = description
+    if transfer_group:
+        params["transfer_group"] = transfer_group
+    if metadata:
+        params["metadata"] = metadata
+    if send_receipt:
+        email = getattr(customer, "email", "") if isinstance(customer, Customer) else ""
+        if email:
+            params["receipt_email"] = email
+    obj = get_client().v1.charges.create(
+        params,
+        options=request_options(
+            stripe_account=account or stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        ),
+    )
+    return sync_charge_from_stripe_object(obj, stripe_account=account or stripe_account)
+
+
+def capture(charge, amount=None, *, idempotency_key=None):
+    """Capture an authorized charge (``POST /v1/charges/{id}/capture``), fully or ``amount``; mirror it.
+
+    Raises :class:`InvalidRequest` when the mirror says it is captured already or
+    ``amount`` exceeds the authorized amount.
+    """
+    if charge.captured:
+        raise InvalidRequest(f"Charge {charge.stripe_id} is already captured")
+    params = {}
+    if amount is not None:
+        minor = minor_amount(amount, charge.currency)
+        if minor > minor_amount(charge.amount, charge.currency):
+            raise InvalidRequest(f"Cannot capture {amount}: charge {charge.stripe_id} authorized {charge.amount}")
+        params["amount"] = minor
+    authorized(charge.stripe_account)
+    obj = get_client().v1.charges.capture(
+        charge.stripe_id,
+        params,
+        options=request_options(
+            stripe_account=charge.stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        ),
+    )
+    return sync_charge_from_stripe_object(obj, stripe_account=charge.stripe_account)

@@ -1,0 +1,264 @@
+"""Customers: on the platform (``Customer.user``) or on a connected account (``UserAccount``).
+
+A user has at most one platform customer and at most one customer per connected
+account. :func:`get_or_create` is the one path from a user to "their" customer on
+an account; :func:`create` always makes a new one.
+"""
+import hashlib
+
+import stripe
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import sync
+from ..client import get_client, new_idempotency_key, request_options
+from ..exceptions import CustomerAccountMismatch, InvalidRequest
+from ..models import Customer, UserAccount
+from ._shared import authorized, created_filter, find_account, stripe_id_of
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _lookups(datas, stripe_account=None):
+    return {"stripe_account": find_account(stripe_account)}
+
+
+def _columns(data, lookups=None):
+    """Typed ``Customer`` columns from a Stripe customer dict (shared by single and bulk sync)."""
+    lookups = lookups or {}
+    settings_ = data.get("invoice_settings") or {}
+    return {
+        "stripe_account": lookups.get("stripe_account"),
+        "email": data.get("email") or "",
+        "name": data.get("name") or "",
+        "currency": data.get("currency") or "",
+        "delinquent": bool(data.get("delinquent")),
+        "default_payment_method": sync.object_id(settings_.get("default_payment_method"))
+        or sync.object_id(data.get("default_source"))
+        or "",
+    }
+
+
+columns = _columns
+
+
+def sync_customer_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+    """Mirror a Stripe customer into ``Customer`` and return the row.
+
+    ``stripe_account`` is the connected account the customer lives on (None: the
+    platform). A deleted customer (``{"id": ..., "deleted": true}``, what Stripe
+    returns after a delete, or a ``customer.deleted`` event's object with
+    ``deleted`` set) only stamps ``date_purged`` on an existing row and returns it
+    (``None`` when we never mirrored it).
+    """
+    data = sync.to_dict(stripe_object)
+    if data.get("deleted"):
+        row = Customer.objects.filter(stripe_id=data["id"]).first()
+        if row is not None and row.date_purged is None:
+            row.date_purged = timezone.now()
+            Customer.objects.filter(pk=row.pk).update(date_purged=row.date_purged)
+        return row
+    lookups = _lookups([data], stripe_account)
+    return sync.upsert(Customer, data, _columns(data, lookups), event_created=event_created)
+
+
+def sync_customer(customer):
+    """Re-read ``customer`` from Stripe and mirror it (marks it purged if Stripe deleted it)."""
+    obj = get_client().v1.customers.retrieve(
+        customer.stripe_id, options=request_options(stripe_account=customer.stripe_account)
+    )
+    return sync_customer_from_stripe_object(obj, stripe_account=customer.stripe_account) or customer
+
+
+def sync_customers(*, stripe_account=None, created_gte=None, progress=None):
+    """Mirror every customer of the platform (or of ``stripe_account``); returns ``(created, updated)``.
+
+    Rows only: links to users are made by :func:`create` / :func:`get_or_create`.
+    """
+    return sync.sync_all(
+        Customer,
+        get_client().v1.customers.list,
+        _columns,
+        params=created_filter(created_gte),
+        options=request_options(stripe_account=stripe_account),
+        extra_lookups=lambda datas: _lookups(datas, stripe_account),
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def get_customer_for_user(user, stripe_account=None):
+    """The user's customer on ``stripe_account`` (an Account or id), or on the platform; ``None`` if absent."""
+    if stripe_account is None:
+        return Customer.objects.filter(user=user).first()
+    account_id = stripe_id_of(stripe_account)
+    try:
+        return user.customers.get(user_account__account__stripe_id=account_id)
+    except Customer.DoesNotExist:
+        return None
+
+
+def customer_account_check(customer, stripe_account):
+    """Raise :class:`CustomerAccountMismatch` unless ``customer`` lives on ``stripe_account``.
+
+    ``customer`` is a ``Customer`` (or a ``cus_`` id, looked up in the mirror);
+    ``stripe_account`` None means the platform. Unknown customers are not judged:
+    Stripe will answer for them.
+    """
+    if customer is None:
+        return
+    if not isinstance(customer, Customer):
+        customer = Customer.objects.filter(stripe_id=stripe_id_of(customer)).select_related("stripe_account").first()
+        if customer is None:
+            return
+    lives_on = customer.stripe_account.stripe_id if customer.stripe_account_id else None
+    wanted = stripe_id_of(stripe_account)
+    if lives_on != wanted:
+        raise CustomerAccountMismatch(
+            f"Customer {customer.stripe_id} lives on {lives_on or 'the platform'}, "
+            f"not on {wanted or 'the platform'}"
+        )
+    if customer.date_purged is not None:
+        raise InvalidRequest(f"Customer {customer.stripe_id} was deleted on {customer.date_purged:%Y-%m-%d}")
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def _connected_account(stripe_account):
+    if stripe_account is None:
+        return None
+    account = find_account(stripe_account)
+    if account is None:
+        raise InvalidRequest(f"Unknown connected account {stripe_id_of(stripe_account)!r}: sync it first")
+    return authorized(account)
+
+
+def _customer_params(user, params):
+    params = dict(params)
+    if not params.get("email") and getattr(user, "email", ""):
+        params["email"] = user.email
+    return params
+
+
+def _link(user, account, customer):
+    """Tie ``customer`` to ``user`` (platform: ``Customer.user``; connected: a ``UserAccount``).
+
+    Returns the customer the user ends up with: when a concurrent caller linked
+    one first (unique constraints), theirs.
+    """
+    try:
+        with transaction.atomic():
+            if account is None:
+                Customer.objects.filter(pk=customer.pk).update(user=user)
+                customer.user = user
+            else:
+                UserAccount.objects.get_or_create(user=user, account=account, defaults={"customer": customer})
+    except IntegrityError:
+        pass
+    return get_customer_for_user(user, stripe_account=account)
+
+
+def _create(user, account, params, idempotency_key):
+    obj = get_client().v1.customers.create(
+        _customer_params(user, params),
+        options=request_options(stripe_account=account, idempotency_key=idempotency_key),
+    )
+    customer = sync_customer_from_stripe_object(obj, stripe_account=account)
+    return customer
+
+
+def create(user, *, stripe_account=None, idempotency_key=None, **params):
+    """Create a Stripe customer for ``user`` and mirror it.
+
+    Sends ``params`` (Stripe's customer parameters; ``email`` defaults to
+    ``user.email``) to ``POST /v1/customers``, on ``stripe_account`` when given.
+    Stores the ``Customer`` and links it: ``Customer.user`` on the platform, a
+    ``UserAccount(user, account, customer)`` on a connected account.
+    Raises :class:`InvalidRequest` when the user already has a customer there
+    (use :func:`get_or_create`) or the account is not mirrored.
+    """
+    account = _connected_account(stripe_account)
+    if get_customer_for_user(user, stripe_account=account) is not None:
+        raise InvalidRequest(
+            f"{user} already has a customer on {account.stripe_id if account else 'the platform'}; "
+            "use customers.get_or_create()"
+        )
+    customer = _create(user, account, params, idempotency_key or new_idempotency_key())
+    linked = _link(user, account, customer)
+    if linked is None or linked.pk != customer.pk:
+        raise InvalidRequest(f"{user} got another customer concurrently: {linked}")
+    return linked
+
+
+def _deterministic_key(user, account):
+    # One key per (user, account) so that concurrent get_or_create calls make one
+    # Stripe customer (Stripe replays the first response for the same key). The
+    # user's join date keeps a recreated database's user #1 from receiving another
+    # database's customer; the key is hashed so nothing personal is sent.
+    joined = getattr(user, "date_joined", None)
+    raw = f"{user.pk}|{joined.isoformat() if joined else ''}|{account.stripe_id if account else 'platform'}"
+    return "pinax-connect-customer-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def get_or_create(user, *, stripe_account=None, **params):
+    """The user's customer on ``stripe_account`` (or the platform), created once if missing.
+
+    Safe under concurrent calls: the idempotency key is derived from (user,
+    account), so Stripe creates one customer, and the unique constraints on
+    ``Customer.user`` / ``UserAccount(user, account)`` make one link; every caller
+    gets the same customer. ``params`` are only used when creating.
+    """
+    account = _connected_account(stripe_account)
+    existing = get_customer_for_user(user, stripe_account=account)
+    if existing is not None:
+        return existing
+    customer = _create(user, account, params, _deterministic_key(user, account))
+    if customer.date_purged is not None:
+        # Stripe replayed the creation of a customer purged since (keys live 24h):
+        # make a genuinely new one.
+        customer = _create(user, account, params, new_idempotency_key())
+    return _link(user, account, customer)
+
+
+def update(customer, *, idempotency_key=None, **params):
+    """Send ``params`` to ``POST /v1/customers/{id}`` (on its account) and mirror the result."""
+    if customer.date_purged is not None:
+        raise InvalidRequest(f"Customer {customer.stripe_id} was deleted")
+    if not params:
+        raise InvalidRequest("Nothing to update")
+    authorized(customer.stripe_account)
+    obj = get_client().v1.customers.update(
+        customer.stripe_id,
+        params,
+        options=request_options(
+            stripe_account=customer.stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        ),
+    )
+    return sync_customer_from_stripe_object(obj, stripe_account=customer.stripe_account)
+
+
+def purge(customer):
+    """Delete ``customer`` on Stripe and keep its row, stamped with ``date_purged``.
+
+    The user is unlinked (``Customer.user`` cleared, the ``UserAccount`` removed)
+    so that :func:`get_or_create` can make them a new customer. A customer Stripe
+    no longer knows is purged locally all the same.
+    """
+    authorized(customer.stripe_account)
+    try:
+        get_client().v1.customers.delete(
+            customer.stripe_id, options=request_options(stripe_account=customer.stripe_account)
+        )
+    except stripe.InvalidRequestError as exc:
+        if exc.code != "resource_missing":
+            raise
+    with transaction.atomic():
+        UserAccount.objects.filter(customer=customer).delete()
+        customer.user = None
+        customer.date_purged = timezone.now()
+        customer.save(update_fields=["user", "date_purged"])
+    return customer

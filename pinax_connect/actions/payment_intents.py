@@ -1,0 +1,265 @@
+"""PaymentIntents and Connect's three charge patterns.
+
+* destination charge: ``create(..., destination=account)`` — the platform charges,
+  Stripe transfers to ``account`` (minus ``application_fee_amount``);
+* direct charge: ``create(..., stripe_account=account)`` — the charge lives on the
+  connected account, the platform may take ``application_fee_amount``;
+* separate charges and transfers: ``create(..., transfer_group="order-42")`` on the
+  platform, then ``transfers.create(..., transfer_group="order-42")`` per seller.
+
+Every write asks Stripe to expand ``latest_charge`` so the resulting charge is
+mirrored in the same round trip.
+"""
+from contextlib import contextmanager
+
+import stripe
+
+from .. import sync
+from ..client import get_client, new_idempotency_key, request_options
+from ..exceptions import InvalidRequest
+from ..models import Account, Customer, PaymentIntent
+from ._shared import (
+    amount_column,
+    authorized,
+    connect_routing,
+    created_filter,
+    currency_code,
+    find_account,
+    index_by_stripe_id,
+    minor_amount,
+    stripe_id_of,
+)
+from .customers import customer_account_check
+
+EXPAND = ["latest_charge"]
+CAPTURE_METHODS = {"automatic", "automatic_async", "manual"}
+CONFIRMABLE = {"requires_payment_method", "requires_confirmation", "requires_action"}
+FINAL = {"succeeded", "canceled"}
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _destination_id(data):
+    return sync.object_id((data.get("transfer_data") or {}).get("destination"))
+
+
+def _lookups(datas, stripe_account=None):
+    return {
+        "stripe_account": find_account(stripe_account),
+        "accounts": index_by_stripe_id(Account, [_destination_id(d) for d in datas]),
+        "customers": index_by_stripe_id(Customer, [sync.object_id(d.get("customer")) for d in datas]),
+    }
+
+
+def _columns(data, lookups=None):
+    """Typed ``PaymentIntent`` columns from a Stripe payment intent dict."""
+    lookups = lookups or {}
+    currency = data.get("currency") or "usd"
+    return {
+        "stripe_account": lookups.get("stripe_account"),
+        "customer": lookups.get("customers", {}).get(sync.object_id(data.get("customer"))),
+        "transfer_destination": lookups.get("accounts", {}).get(_destination_id(data)),
+        "amount": amount_column(data, "amount", currency),
+        "amount_received": amount_column(data, "amount_received", currency) or 0,
+        "currency": currency,
+        "status": data.get("status") or "",
+        "capture_method": data.get("capture_method") or "",
+        "application_fee_amount": amount_column(data, "application_fee_amount", currency),
+        "on_behalf_of": sync.object_id(data.get("on_behalf_of")) or "",
+        "transfer_group": data.get("transfer_group") or "",
+        "latest_charge": sync.object_id(data.get("latest_charge")) or "",
+        "description": data.get("description") or "",
+    }
+
+
+columns = _columns
+
+
+def sync_payment_intent_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+    """Mirror a Stripe payment intent into ``PaymentIntent`` and return the row.
+
+    When ``latest_charge`` is expanded (a dict), that charge is mirrored too
+    (after the intent, so it links to it).
+    """
+    data = sync.to_dict(stripe_object)
+    intent = sync.upsert(
+        PaymentIntent, data, _columns(data, _lookups([data], stripe_account)), event_created=event_created
+    )
+    latest = data.get("latest_charge")
+    if isinstance(latest, dict):
+        from .charges import sync_charge_from_stripe_object
+
+        sync_charge_from_stripe_object(latest, event_created=event_created, stripe_account=stripe_account)
+    return intent
+
+
+@contextmanager
+def _mirror_failed_intent(stripe_account):
+    """Let a decline (``stripe.CardError``) through unchanged, after mirroring the
+    intent Stripe sends with it (now ``requires_payment_method`` with
+    ``last_payment_error``)."""
+    try:
+        yield
+    except stripe.CardError as exc:
+        intent = ((exc.json_body or {}).get("error") or {}).get("payment_intent")
+        if isinstance(intent, dict) and intent.get("id"):
+            sync_payment_intent_from_stripe_object(intent, stripe_account=stripe_account)
+        raise
+
+
+def _options(payment_intent, idempotency_key=None):
+    return request_options(stripe_account=payment_intent.stripe_account, idempotency_key=idempotency_key)
+
+
+def sync_payment_intent(payment_intent):
+    """Re-read ``payment_intent`` (with its latest charge) from Stripe and mirror both."""
+    obj = get_client().v1.payment_intents.retrieve(
+        payment_intent.stripe_id, {"expand": EXPAND}, options=_options(payment_intent)
+    )
+    return sync_payment_intent_from_stripe_object(obj, stripe_account=payment_intent.stripe_account)
+
+
+def sync_payment_intents(*, stripe_account=None, created_gte=None, progress=None):
+    """Mirror every payment intent of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
+    return sync.sync_all(
+        PaymentIntent,
+        get_client().v1.payment_intents.list,
+        _columns,
+        params=created_filter(created_gte),
+        options=request_options(stripe_account=stripe_account),
+        extra_lookups=lambda datas: _lookups(datas, stripe_account),
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def create(
+    amount,
+    currency,
+    *,
+    customer=None,
+    payment_method=None,
+    destination=None,
+    application_fee_amount=None,
+    on_behalf_of=None,
+    confirm=False,
+    capture_method="automatic",
+    transfer_group=None,
+    stripe_account=None,
+    metadata=None,
+    idempotency_key=None,
+    **params,
+):
+    """Create a payment intent (``POST /v1/payment_intents``) and mirror it (and its charge).
+
+    Sent: ``amount`` in minor units, ``currency``, ``customer`` (``Customer`` or
+    id), ``payment_method``, ``confirm``, ``capture_method``, ``transfer_group``,
+    ``metadata``, any extra Stripe ``params`` as given, and ``expand[]=latest_charge``.
+    ``destination`` (``Account`` or id) becomes ``transfer_data[destination]``;
+    ``on_behalf_of=True`` means "the destination" (settlement merchant), or pass
+    an account. ``application_fee_amount`` (major units) needs ``destination`` or
+    ``stripe_account``. ``stripe_account`` makes a direct charge on that account.
+
+    Raises :class:`InvalidRequest`, :class:`AccountNotReady` or
+    :class:`CustomerAccountMismatch` before calling Stripe.
+    """
+    currency = currency_code(currency)
+    body = {**params, "amount": minor_amount(amount, currency), "currency": currency}
+    if capture_method not in CAPTURE_METHODS:
+        raise InvalidRequest(f"capture_method must be one of {sorted(CAPTURE_METHODS)}, got {capture_method!r}")
+    body["capture_method"] = capture_method
+    account, destination_id, fee = connect_routing(
+        amount=body["amount"], currency=currency, destination=destination, stripe_account=stripe_account,
+        application_fee=application_fee_amount,
+    )
+    customer_account_check(customer, stripe_account)
+    if customer is not None:
+        body["customer"] = stripe_id_of(customer)
+    if payment_method is not None:
+        body["payment_method"] = stripe_id_of(payment_method)
+    if destination_id:
+        body["transfer_data"] = {**(body.get("transfer_data") or {}), "destination": destination_id}
+    if on_behalf_of is True:
+        if destination_id is None:
+            raise InvalidRequest("on_behalf_of=True needs a destination")
+        body["on_behalf_of"] = destination_id
+    elif on_behalf_of:
+        body["on_behalf_of"] = stripe_id_of(on_behalf_of)
+    if fee is not None:
+        body["application_fee_amount"] = fee
+    if confirm:
+        if payment_method is None and not params.get("payment_method_data"):
+            raise InvalidRequest("confirm=True needs a payment_method")
+        body["confirm"] = True
+    if transfer_group:
+        body["transfer_group"] = transfer_group
+    if metadata:
+        body["metadata"] = metadata
+    body["expand"] = EXPAND
+    with _mirror_failed_intent(account or stripe_account):
+        obj = get_client().v1.payment_intents.create(
+            body,
+            options=request_options(
+                stripe_account=account or stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+            ),
+        )
+    return sync_payment_intent_from_stripe_object(obj, stripe_account=account or stripe_account)
+
+
+def _write(method, payment_intent, params, idempotency_key):
+    authorized(payment_intent.stripe_account)
+    with _mirror_failed_intent(payment_intent.stripe_account):
+        obj = method(
+            payment_intent.stripe_id,
+            {**params, "expand": EXPAND},
+            options=_options(payment_intent, idempotency_key or new_idempotency_key()),
+        )
+    return sync_payment_intent_from_stripe_object(obj, stripe_account=payment_intent.stripe_account)
+
+
+def confirm(payment_intent, *, payment_method=None, idempotency_key=None, **params):
+    """Confirm (``POST /v1/payment_intents/{id}/confirm``), optionally with ``payment_method``; mirror it.
+
+    Raises :class:`InvalidRequest` when the mirror says it cannot be confirmed
+    (succeeded, canceled, processing or awaiting capture).
+    """
+    if payment_intent.status not in CONFIRMABLE:
+        raise InvalidRequest(f"PaymentIntent {payment_intent.stripe_id} is {payment_intent.status}: cannot confirm")
+    if payment_method is not None:
+        params["payment_method"] = stripe_id_of(payment_method)
+    return _write(get_client().v1.payment_intents.confirm, payment_intent, params, idempotency_key)
+
+
+def capture(payment_intent, amount=None, *, application_fee_amount=None, idempotency_key=None):
+    """Capture an authorized intent (``.../capture``), fully or ``amount_to_capture``; mirror it.
+
+    Raises :class:`InvalidRequest` unless its status is ``requires_capture`` or
+    when ``amount`` exceeds the authorized amount.
+    """
+    if payment_intent.status != "requires_capture":
+        raise InvalidRequest(f"PaymentIntent {payment_intent.stripe_id} is {payment_intent.status}: nothing to capture")
+    params = {}
+    if amount is not None:
+        minor = minor_amount(amount, payment_intent.currency)
+        if minor > minor_amount(payment_intent.amount, payment_intent.currency):
+            raise InvalidRequest(f"Cannot capture {amount}: only {payment_intent.amount} was authorized")
+        params["amount_to_capture"] = minor
+    if application_fee_amount is not None:
+        params["application_fee_amount"] = minor_amount(
+            application_fee_amount, payment_intent.currency, name="application_fee_amount", allow_zero=True
+        )
+    return _write(get_client().v1.payment_intents.capture, payment_intent, params, idempotency_key)
+
+
+def cancel(payment_intent, *, cancellation_reason=None, idempotency_key=None):
+    """Cancel (``POST /v1/payment_intents/{id}/cancel``) and mirror it.
+
+    Raises :class:`InvalidRequest` when it already succeeded or was canceled.
+    """
+    if payment_intent.status in FINAL:
+        raise InvalidRequest(f"PaymentIntent {payment_intent.stripe_id} is {payment_intent.status}: cannot cancel")
+    params = {"cancellation_reason": cancellation_reason} if cancellation_reason else {}
+    return _write(get_client().v1.payment_intents.cancel, payment_intent, params, idempotency_key)

@@ -1,0 +1,149 @@
+"""Payouts: money from a balance (a connected account's, or the platform's) to a bank or card."""
+from .. import sync
+from ..client import get_client, new_idempotency_key, request_options
+from ..exceptions import AccountNotReady, InvalidRequest
+from ..models import ExternalAccount, Payout
+from ._shared import (
+    amount_column,
+    authorized,
+    created_filter,
+    currency_code,
+    find_account,
+    minor_amount,
+    stripe_id_of,
+)
+
+METHODS = {"standard", "instant"}
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _lookups(datas, stripe_account=None):
+    return {"stripe_account": find_account(stripe_account)}
+
+
+def _columns(data, lookups=None):
+    """Typed ``Payout`` columns from a Stripe payout dict."""
+    lookups = lookups or {}
+    return {
+        "stripe_account": lookups.get("stripe_account"),
+        "amount": amount_column(data),
+        "currency": data.get("currency") or "",
+        "status": data.get("status") or "",
+        "method": data.get("method") or "",
+        "type": data.get("type") or "",
+        "arrival_date": sync.stripe_datetime(data.get("arrival_date")),
+        "destination": sync.object_id(data.get("destination")) or "",
+        "description": data.get("description") or "",
+        "failure_code": data.get("failure_code") or "",
+        "failure_message": data.get("failure_message") or "",
+    }
+
+
+columns = _columns
+
+
+def sync_payout_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+    """Mirror a Stripe payout into ``Payout`` (``stripe_account``: whose balance paid it) and return the row."""
+    data = sync.to_dict(stripe_object)
+    return sync.upsert(Payout, data, _columns(data, _lookups([data], stripe_account)), event_created=event_created)
+
+
+def sync_payout(payout):
+    """Re-read ``payout`` from Stripe (on its account) and mirror it."""
+    obj = get_client().v1.payouts.retrieve(
+        payout.stripe_id, options=request_options(stripe_account=payout.stripe_account)
+    )
+    return sync_payout_from_stripe_object(obj, stripe_account=payout.stripe_account)
+
+
+def sync_payouts(*, stripe_account=None, created_gte=None, progress=None):
+    """Mirror every payout of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
+    return sync.sync_all(
+        Payout,
+        get_client().v1.payouts.list,
+        _columns,
+        params=created_filter(created_gte),
+        options=request_options(stripe_account=stripe_account),
+        extra_lookups=lambda datas: _lookups(datas, stripe_account),
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def _payout_account(account):
+    if account is None:
+        return None
+    found = find_account(account)
+    if found is None:
+        raise InvalidRequest(f"Unknown connected account {stripe_id_of(account)!r}: sync it first")
+    authorized(found)
+    if not found.payouts_enabled:
+        raise AccountNotReady(f"Account {found.stripe_id} cannot be paid out yet (payouts_enabled is false)")
+    return found
+
+
+def _destination_id(account, destination):
+    if destination is None:
+        return None
+    if isinstance(destination, ExternalAccount):
+        if account is None or destination.account_id != account.pk:
+            raise InvalidRequest(f"External account {destination.stripe_id} does not belong to {account}")
+        return destination.stripe_id
+    destination_id = stripe_id_of(destination)
+    if not str(destination_id).startswith(("ba_", "card_")):
+        raise InvalidRequest(f"destination must be a bank account (ba_) or card (card_) id, got {destination!r}")
+    return destination_id
+
+
+def create(account, amount, currency, method="standard", destination=None, description=None,
+           metadata=None, idempotency_key=None):
+    """Pay out ``amount`` from ``account``'s balance (``None``: the platform's) — ``POST /v1/payouts``.
+
+    Sent: ``amount`` in minor units, ``currency``, ``method`` (``standard`` or
+    ``instant``), ``destination`` (an ``ExternalAccount`` of that account, or a
+    ``ba_``/``card_`` id; default: the account's default for the currency),
+    ``description``, ``metadata``, with ``Stripe-Account`` for a connected
+    account. Stores and returns the ``Payout``.
+
+    Raises :class:`InvalidRequest` / :class:`AccountNotReady` (mirror says
+    ``payouts_enabled`` is false) before calling Stripe; ``balance_insufficient``
+    and other Stripe errors pass through.
+    """
+    account = _payout_account(account)
+    currency = currency_code(currency)
+    if method not in METHODS:
+        raise InvalidRequest(f"method must be one of {sorted(METHODS)}, got {method!r}")
+    params = {"amount": minor_amount(amount, currency), "currency": currency, "method": method}
+    destination_id = _destination_id(account, destination)
+    if destination_id:
+        params["destination"] = destination_id
+    if description:
+        params["description"] = description
+    if metadata:
+        params["metadata"] = metadata
+    obj = get_client().v1.payouts.create(
+        params,
+        options=request_options(stripe_account=account, idempotency_key=idempotency_key or new_idempotency_key()),
+    )
+    return sync_payout_from_stripe_object(obj, stripe_account=account)
+
+
+def cancel(payout, *, idempotency_key=None):
+    """Cancel a pending payout (``POST /v1/payouts/{id}/cancel``) and mirror it.
+
+    Raises :class:`InvalidRequest` when the mirror says it is no longer pending.
+    """
+    if payout.status != "pending":
+        raise InvalidRequest(f"Payout {payout.stripe_id} is {payout.status}: only pending payouts can be canceled")
+    authorized(payout.stripe_account)
+    obj = get_client().v1.payouts.cancel(
+        payout.stripe_id,
+        options=request_options(
+            stripe_account=payout.stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        ),
+    )
+    return sync_payout_from_stripe_object(obj, stripe_account=payout.stripe_account)

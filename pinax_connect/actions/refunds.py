@@ -1,0 +1,154 @@
+"""Refunds of charges and payment intents, with Connect's transfer and fee reversal."""
+from .. import sync
+from ..client import get_client, new_idempotency_key, request_options
+from ..exceptions import InvalidRequest
+from ..money import from_minor
+from ..models import Charge, PaymentIntent, Refund
+from ._shared import amount_column, authorized, created_filter, find_account, index_by_stripe_id, minor_amount
+
+REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _lookups(datas, stripe_account=None):
+    return {
+        "stripe_account": find_account(stripe_account),
+        "charges": index_by_stripe_id(Charge, [sync.object_id(d.get("charge")) for d in datas]),
+    }
+
+
+def _columns(data, lookups=None):
+    """Typed ``Refund`` columns from a Stripe refund dict."""
+    lookups = lookups or {}
+    return {
+        "stripe_account": lookups.get("stripe_account"),
+        "charge": lookups.get("charges", {}).get(sync.object_id(data.get("charge"))),
+        "amount": amount_column(data),
+        "currency": data.get("currency") or "",
+        "status": data.get("status") or "",
+        "reason": data.get("reason") or "",
+    }
+
+
+columns = _columns
+
+
+def sync_refund_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+    """Mirror a Stripe refund into ``Refund`` (linked to its charge when mirrored) and return the row."""
+    data = sync.to_dict(stripe_object)
+    return sync.upsert(Refund, data, _columns(data, _lookups([data], stripe_account)), event_created=event_created)
+
+
+def sync_refunds(*, stripe_account=None, created_gte=None, progress=None):
+    """Mirror every refund of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
+    return sync.sync_all(
+        Refund,
+        get_client().v1.refunds.list,
+        _columns,
+        params=created_filter(created_gte),
+        options=request_options(stripe_account=stripe_account),
+        extra_lookups=lambda datas: _lookups(datas, stripe_account),
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def _target(charge_or_payment_intent):
+    """``(param name, id, charge or None, refundable minor amount, currency, is destination)``."""
+    obj = charge_or_payment_intent
+    if isinstance(obj, Charge):
+        charge = obj
+    elif isinstance(obj, PaymentIntent):
+        charge = Charge.objects.filter(stripe_id=obj.latest_charge).first() if obj.latest_charge else None
+        if charge is None and obj.status != "succeeded":
+            raise InvalidRequest(f"PaymentIntent {obj.stripe_id} has no payment to refund ({obj.status})")
+    else:
+        raise InvalidRequest(f"Refund a Charge or a PaymentIntent, not {obj!r}")
+    if charge is not None:
+        paid = charge.amount_captured if charge.captured else charge.amount
+        remaining = minor_amount(paid, charge.currency, allow_zero=True) - minor_amount(
+            charge.amount_refunded, charge.currency, allow_zero=True
+        )
+        destination = charge.destination_id is not None or bool(
+            (charge.stripe_data.get("transfer_data") or {}).get("destination")
+        )
+        currency = charge.currency
+    else:
+        remaining = minor_amount(obj.amount_received, obj.currency, allow_zero=True)
+        destination = obj.transfer_destination_id is not None
+        currency = obj.currency
+    param = "charge" if isinstance(obj, Charge) else "payment_intent"
+    return param, obj.stripe_id, charge, remaining, currency, destination
+
+
+def create(
+    charge_or_payment_intent,
+    amount=None,
+    *,
+    reason=None,
+    reverse_transfer=None,
+    refund_application_fee=None,
+    metadata=None,
+    idempotency_key=None,
+):
+    """Refund a ``Charge`` or ``PaymentIntent`` (``POST /v1/refunds``), fully or ``amount``.
+
+    Sent: ``charge`` or ``payment_intent``, ``amount`` in minor units when given,
+    ``reason``, ``metadata``, ``reverse_transfer`` (default ``True`` for destination
+    charges, so the seller gives the money back too) and ``refund_application_fee``.
+    A direct charge is refunded on its connected account. Stores the ``Refund``
+    and re-syncs the charge; returns the ``Refund``.
+
+    Raises :class:`InvalidRequest` when ``amount`` exceeds what is left to refund
+    (per the mirror), nothing is left, ``reason`` is not one of Stripe's, or
+    ``reverse_transfer`` is asked for a charge without destination.
+    """
+    param, target_id, charge, remaining, currency, is_destination = _target(charge_or_payment_intent)
+    if remaining <= 0:
+        raise InvalidRequest(f"{target_id} is already fully refunded")
+    params = {param: target_id}
+    if amount is not None:
+        minor = minor_amount(amount, currency)
+        if minor > remaining:
+            raise InvalidRequest(
+                f"Cannot refund {amount} {currency.upper()}: only {from_minor(remaining, currency)} left on {target_id}"
+            )
+        params["amount"] = minor
+    if reason is not None:
+        if reason not in REASONS:
+            raise InvalidRequest(f"reason must be one of {sorted(REASONS)}, got {reason!r}")
+        params["reason"] = reason
+    if reverse_transfer is None:
+        reverse_transfer = is_destination or None
+    if reverse_transfer:
+        if not is_destination:
+            raise InvalidRequest("reverse_transfer only applies to destination charges")
+        params["reverse_transfer"] = True
+    elif reverse_transfer is False and is_destination:
+        params["reverse_transfer"] = False
+    if refund_application_fee is not None:
+        params["refund_application_fee"] = bool(refund_application_fee)
+    if metadata:
+        params["metadata"] = metadata
+    account = charge_or_payment_intent.stripe_account
+    authorized(account)
+    obj = get_client().v1.refunds.create(
+        params,
+        options=request_options(stripe_account=account, idempotency_key=idempotency_key or new_idempotency_key()),
+    )
+    refund = sync_refund_from_stripe_object(obj, stripe_account=account)
+    if charge is not None:
+        from .charges import sync_charge
+
+        sync_charge(charge)
+    elif isinstance(charge_or_payment_intent, PaymentIntent):
+        from .payment_intents import sync_payment_intent
+
+        sync_payment_intent(charge_or_payment_intent)
+    if refund.charge_id is None:
+        refund = sync_refund_from_stripe_object(obj, stripe_account=account)
+    return refund

@@ -1,0 +1,206 @@
+"""Transfers (platform balance → connected account) and their reversals."""
+import warnings
+
+from .. import sync
+from ..client import get_client, new_idempotency_key, request_options
+from ..exceptions import InvalidRequest
+from ..models import Account, Transfer, TransferReversal
+from ._shared import (
+    amount_column,
+    authorized,
+    created_filter,
+    currency_code,
+    find_account,
+    index_by_stripe_id,
+    minor_amount,
+    stripe_id_of,
+)
+
+EXTERNAL_ACCOUNT_PREFIXES = ("ba_", "card_")
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _lookups(datas, stripe_account=None):
+    return {"accounts": index_by_stripe_id(Account, [sync.object_id(d.get("destination")) for d in datas])}
+
+
+def _columns(data, lookups=None):
+    """Typed ``Transfer`` columns from a Stripe transfer dict."""
+    lookups = lookups or {}
+    return {
+        "destination": lookups.get("accounts", {}).get(sync.object_id(data.get("destination"))),
+        "amount": amount_column(data),
+        "amount_reversed": amount_column(data, "amount_reversed") or 0,
+        "currency": data.get("currency") or "",
+        "reversed": bool(data.get("reversed")),
+        "description": data.get("description") or "",
+        "transfer_group": data.get("transfer_group") or "",
+        "source_transaction": sync.object_id(data.get("source_transaction")) or "",
+        "destination_payment": sync.object_id(data.get("destination_payment")) or "",
+    }
+
+
+columns = _columns
+
+
+def _reversal_columns(data, lookups=None):
+    """Typed ``TransferReversal`` columns from a Stripe transfer_reversal dict."""
+    lookups = lookups or {}
+    return {
+        "transfer": lookups.get("transfers", {}).get(sync.object_id(data.get("transfer"))),
+        "amount": amount_column(data),
+        "currency": data.get("currency") or "",
+    }
+
+
+def sync_transfer_from_stripe_object(stripe_object, *, event_created=None, **context):
+    """Mirror a Stripe transfer into ``Transfer`` (and its embedded ``reversals.data``); return the row.
+
+    The destination ``Account`` is linked when mirrored.
+    """
+    data = sync.to_dict(stripe_object)
+    transfer = sync.upsert(Transfer, data, _columns(data, _lookups([data])), event_created=event_created)
+    for reversal in (data.get("reversals") or {}).get("data") or []:
+        sync.upsert(
+            TransferReversal,
+            reversal,
+            _reversal_columns(reversal, {"transfers": {transfer.stripe_id: transfer}}),
+            event_created=event_created,
+        )
+    return transfer
+
+
+def sync_transfer_reversal_from_stripe_object(stripe_object, *, event_created=None, **context):
+    """Mirror a Stripe transfer reversal into ``TransferReversal`` and return the row.
+
+    A reversal cannot exist without its transfer row: when the transfer is not
+    mirrored yet, nothing is stored and ``None`` is returned (syncing the
+    transfer later brings its reversals along).
+    """
+    data = sync.to_dict(stripe_object)
+    lookups = {"transfers": index_by_stripe_id(Transfer, [sync.object_id(data.get("transfer"))])}
+    columns_ = _reversal_columns(data, lookups)
+    if columns_["transfer"] is None:
+        return None
+    return sync.upsert(TransferReversal, data, columns_, event_created=event_created)
+
+
+def sync_transfer(transfer):
+    """Re-read ``transfer`` from Stripe and mirror it (with its reversals)."""
+    return sync_transfer_from_stripe_object(get_client().v1.transfers.retrieve(transfer.stripe_id))
+
+
+def sync_transfers(*, stripe_account=None, created_gte=None, progress=None):
+    """Mirror every transfer the platform made; returns ``(created, updated)``.
+
+    ``stripe_account`` filters by destination account. Reversals come with
+    :func:`sync_transfer` / webhooks, not with this bulk list.
+    """
+    params = created_filter(created_gte)
+    if stripe_account is not None:
+        params["destination"] = stripe_id_of(stripe_account)
+    return sync.sync_all(
+        Transfer,
+        get_client().v1.transfers.list,
+        _columns,
+        params=params,
+        extra_lookups=_lookups,
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def create(amount, currency, destination, description=None, transfer_group=None, source_transaction=None,
+           stripe_account=None, metadata=None, idempotency_key=None):
+    """Transfer ``amount`` from the platform balance to ``destination`` (``POST /v1/transfers``).
+
+    Sent: ``amount`` in minor units, ``currency``, ``destination`` (an ``Account``
+    or ``acct_`` id), ``description``, ``transfer_group``, ``source_transaction``
+    (a ``Charge`` or ``ch_`` id: the transfer then waits for that charge's funds),
+    ``metadata``. Stores and returns the ``Transfer``.
+
+    Seed 003 compatibility: with ``stripe_account`` and an external account id
+    (``ba_``/``card_``) as ``destination``, this is a payout of that account's
+    balance: it calls :func:`pinax_connect.actions.payouts.create` and returns the
+    ``Payout``, with a ``DeprecationWarning``.
+
+    Raises :class:`InvalidRequest` / :class:`AccountNotReady` before calling
+    Stripe; ``balance_insufficient`` and other Stripe errors pass through.
+    """
+    destination_id = stripe_id_of(destination)
+    if str(destination_id or "").startswith(EXTERNAL_ACCOUNT_PREFIXES):
+        if stripe_account is None:
+            raise InvalidRequest(
+                "A transfer to a bank account or card is a payout: use payouts.create(account, ...)"
+            )
+        warnings.warn(
+            "transfers.create(..., <external account>, stripe_account=...) is deprecated: "
+            "use pinax_connect.actions.payouts.create(account, amount, currency, destination=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from . import payouts
+
+        return payouts.create(
+            stripe_account, amount, currency, destination=destination_id, description=description,
+            metadata=metadata, idempotency_key=idempotency_key,
+        )
+    if stripe_account is not None:
+        raise InvalidRequest("Transfers are made from the platform balance: stripe_account is not accepted")
+    currency = currency_code(currency)
+    params = {"amount": minor_amount(amount, currency), "currency": currency}
+    if not str(destination_id or "").startswith("acct_"):
+        raise InvalidRequest(f"destination must be a connected Account or an acct_ id, got {destination!r}")
+    authorized(find_account(destination))
+    params["destination"] = destination_id
+    if description:
+        params["description"] = description
+    if transfer_group:
+        params["transfer_group"] = transfer_group
+    if source_transaction is not None:
+        params["source_transaction"] = stripe_id_of(source_transaction)
+    if metadata:
+        params["metadata"] = metadata
+    obj = get_client().v1.transfers.create(
+        params, options=request_options(idempotency_key=idempotency_key or new_idempotency_key())
+    )
+    return sync_transfer_from_stripe_object(obj)
+
+
+def reverse(transfer, amount=None, *, refund_application_fee=False, description=None, metadata=None,
+            idempotency_key=None):
+    """Reverse ``transfer`` fully or ``amount`` (``POST /v1/transfers/{id}/reversals``).
+
+    Sent: ``amount`` in minor units when given, ``refund_application_fee`` when
+    true, ``description``, ``metadata``. Stores the ``TransferReversal``, re-syncs
+    the transfer and returns the reversal. Raises :class:`InvalidRequest` when
+    ``amount`` exceeds what is left to reverse (per the mirror).
+    """
+    remaining = minor_amount(transfer.amount, transfer.currency, allow_zero=True) - minor_amount(
+        transfer.amount_reversed, transfer.currency, allow_zero=True
+    )
+    if remaining <= 0:
+        raise InvalidRequest(f"Transfer {transfer.stripe_id} is already fully reversed")
+    params = {}
+    if amount is not None:
+        minor = minor_amount(amount, transfer.currency)
+        if minor > remaining:
+            raise InvalidRequest(f"Cannot reverse {amount}: only part of transfer {transfer.stripe_id} is left")
+        params["amount"] = minor
+    if refund_application_fee:
+        params["refund_application_fee"] = True
+    if description:
+        params["description"] = description
+    if metadata:
+        params["metadata"] = metadata
+    authorized(transfer.destination)
+    obj = get_client().v1.transfers.reversals.create(
+        transfer.stripe_id, params, options=request_options(idempotency_key=idempotency_key or new_idempotency_key())
+    )
+    reversal = sync_transfer_reversal_from_stripe_object(obj)
+    sync_transfer(transfer)
+    return reversal
