@@ -106,6 +106,18 @@ def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=N
 sync_account_from_stripe_data = sync_account_from_stripe_object
 
 
+def _sync_read(stripe_account, user=None):
+    """Mirror an account just read from (or written to) Stripe, with the bank
+    accounts and cards embedded in it (``external_accounts.data``)."""
+    from . import external_accounts  # imports this module
+
+    account = sync_account_from_stripe_object(stripe_account, user=user)
+    embedded = (sync.to_dict(stripe_account).get("external_accounts") or {}).get("data") or []
+    for external_account in embedded:
+        external_accounts.sync_external_account_from_stripe_object(external_account, stripe_account=account)
+    return account
+
+
 def sync_accounts(*, created_gte=None, progress=None):
     """Mirror every connected account of the platform (``GET /v1/accounts``, 100 a page).
 
@@ -189,7 +201,7 @@ def create(user, country, *, type=None, controller=None, idempotency_key=None, *
     stripe_account = client.v1.accounts.create(
         payload, request_options(idempotency_key=idempotency_key or new_idempotency_key())
     )
-    return sync_account_from_stripe_object(stripe_account, user=user)
+    return _sync_read(stripe_account, user=user)
 
 
 def update(account, data, *, idempotency_key=None):
@@ -206,7 +218,7 @@ def update(account, data, *, idempotency_key=None):
         data,
         request_options(idempotency_key=idempotency_key or new_idempotency_key()),
     )
-    return sync_account_from_stripe_object(stripe_account)
+    return _sync_read(stripe_account)
 
 
 def _retrieve(stripe_id):
@@ -216,7 +228,7 @@ def _retrieve(stripe_id):
 def sync_account(account):
     """Re-read the account from Stripe (``GET /v1/accounts/{id}``), store it, return the row."""
     _require_account(account)
-    return sync_account_from_stripe_object(_retrieve(account.stripe_id))
+    return _sync_read(_retrieve(account.stripe_id))
 
 
 # pinax-stripe style name: reading an account always refreshes the mirror.

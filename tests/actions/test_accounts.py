@@ -530,3 +530,9 @@ def test_seed_003_manual_payout_of_a_custom_account(fake_stripe, custom_account)
         )
     assert external_transfer.status in ('paid', 'pending')
     assert external_transfer.destination == external_account.id
+
+
+def test_create_mirrors_the_bank_account_sent_with_the_account(custom_account):
+    (bank,) = custom_account.external_accounts.all()
+    assert bank.object_type == "bank_account" and bank.last4 == "6789"
+    assert bank.stripe_id == custom_account.stripe_data["external_accounts"]["data"][0]["id"]

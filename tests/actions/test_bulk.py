@@ -100,12 +100,14 @@ def test_sync_all_rejects_unknown_models_and_scopes(fake_stripe):
 
 
 def test_sync_all_external_accounts_of_one_account(fake_stripe, custom_account):
+    ExternalAccount.objects.all().delete()  # mirrored at creation; start from an empty mirror
     assert bulk.sync_all(ExternalAccount, stripe_account=custom_account) == (1, 0)
     assert ExternalAccount.objects.get().account == custom_account
 
 
 def test_sync_all_external_accounts_of_every_owned_account(fake_stripe, custom_account, express_account, user):
     standard = accounts.create(user, "US", type="standard")
+    ExternalAccount.objects.all().delete()  # mirrored at creation; start from an empty mirror
     sent = len(fake_stripe.requests)
     assert bulk.sync_all(ExternalAccount) == (1, 0)
     listed = {r.path for r in fake_stripe.requests[sent:]}

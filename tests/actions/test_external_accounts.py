@@ -163,6 +163,7 @@ def test_create_passes_stripe_errors_through(fake_stripe, custom_account):
 
 
 def test_custom_account_fixture_has_its_bank_account_mirrored_after_sync(fake_stripe, custom_account):
+    ExternalAccount.objects.all().delete()  # mirrored at creation; start from an empty mirror
     assert external_accounts.sync_external_accounts(custom_account) == (1, 0)
     (row,) = external_accounts.list_for(custom_account)
     assert (row.last4, row.currency, row.default_for_currency) == ("6789", "usd", True)
@@ -192,6 +193,7 @@ def test_list_for_reads_the_database_only(fake_stripe, custom_account):
 
 
 def test_sync_external_accounts_accepts_an_id_of_a_mirrored_account(fake_stripe, custom_account):
+    ExternalAccount.objects.all().delete()
     assert external_accounts.sync_external_accounts(custom_account.stripe_id) == (1, 0)
 
 

@@ -49,8 +49,7 @@ def test_payout_from_a_connected_balance(funded_account, fake_stripe):
 
 
 def test_payout_to_a_given_external_account(funded_account, fake_stripe):
-    bank = ExternalAccount.objects.create(stripe_id=bank_id(funded_account), account=funded_account,
-                                          object_type="bank_account")
+    bank = ExternalAccount.objects.get(stripe_id=bank_id(funded_account), account=funded_account)
     payout = payouts.create(funded_account, 5, "usd", destination=bank)
     assert payout.destination == bank.stripe_id
     assert payout_posts(fake_stripe)[-1].params["destination"] == bank.stripe_id
