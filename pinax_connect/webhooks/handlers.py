@@ -1,0 +1,204 @@
+"""pinax_connect's default webhook handlers: keep the mirror in step with Stripe.
+
+Each handler hands the event's object to the model's ``sync_*_from_stripe_object``
+function with ``event_created`` (the event's unix ``created``: the sync layer's
+watermark makes an older event arriving late a no-op) and ``stripe_account`` (the
+event's ``account``). The actions modules are imported when a handler runs, so this
+module has no import-time dependency on them.
+
+Registered (see docs/webhooks.md for the table):
+
+* ``account.updated`` → Account; ``account.application.authorized`` → marks the
+  Account authorized (reads it from Stripe once if we do not mirror it yet);
+  ``account.application.deauthorized`` → ``authorized=False``.
+* ``account.external_account.created/updated`` → ExternalAccount; ``.deleted`` →
+  the row is deleted.
+* ``capability.updated`` → the capability's status in ``Account.capabilities``
+  (through the account sync path, so the mirror has one writer).
+* ``customer.created/updated`` → Customer; ``customer.deleted`` → ``date_purged``.
+* ``charge.*`` on charge objects → Charge (with the refunds it embeds);
+  ``charge.refund.updated`` and ``refund.*`` → Refund.
+* ``payment_intent.*`` → PaymentIntent; ``transfer.*`` → Transfer (and its
+  reversals); ``payout.*`` → Payout; ``application_fee.created/refunded`` →
+  ApplicationFee; ``checkout.session.completed`` → the session's PaymentIntent.
+* ``person.*`` and everything else: nothing stored; the signal is still sent.
+"""
+import importlib
+
+from ..client import get_client, request_options
+from ..models import Account, ExternalAccount
+from ..sync import object_id, to_dict
+from .registry import register
+
+
+def _actions(module):
+    return importlib.import_module(f"pinax_connect.actions.{module}")
+
+
+def stripe_object(source):
+    """``data.object`` of an event dict."""
+    return (source.get("data") or {}).get("object") or {}
+
+
+def _sync_with(module, function):
+    """A handler passing the event's object to ``pinax_connect.actions.<module>.<function>``."""
+
+    def handler(event, source, subtype):
+        sync = getattr(_actions(module), function)
+        return sync(stripe_object(source), event_created=source.get("created"), stripe_account=event.account or None)
+
+    handler.__name__ = handler.__qualname__ = f"sync_with_{module}_{function}"
+    handler.__doc__ = f"Mirror the event's object with ``actions.{module}.{function}``."
+    return handler
+
+
+sync_account = _sync_with("accounts", "sync_account_from_stripe_object")
+sync_external_account = _sync_with("external_accounts", "sync_external_account_from_stripe_object")
+sync_customer = _sync_with("customers", "sync_customer_from_stripe_object")
+sync_charge = _sync_with("charges", "sync_charge_from_stripe_object")
+sync_refund = _sync_with("refunds", "sync_refund_from_stripe_object")
+sync_payment_intent = _sync_with("payment_intents", "sync_payment_intent_from_stripe_object")
+sync_transfer = _sync_with("transfers", "sync_transfer_from_stripe_object")
+sync_payout = _sync_with("payouts", "sync_payout_from_stripe_object")
+sync_application_fee = _sync_with("application_fees", "sync_application_fee_from_stripe_object")
+sync_checkout_session = _sync_with("checkout", "sync_from_checkout_session")
+
+
+def account_authorized(event, source, subtype):
+    """``account.application.authorized``: the account (re)connected to the platform.
+
+    The event's object is the platform's application, not the account, so an
+    account we do not mirror yet (a Standard account just connected through OAuth)
+    is read once from Stripe (``GET /v1/accounts/{id}``) and stored.
+    """
+    if not event.account:
+        return None
+    accounts = _actions("accounts")
+    account = Account.objects.filter(stripe_id=event.account).first()
+    if account is None:
+        account = accounts.sync_account_from_stripe_object(get_client().v1.accounts.retrieve(event.account))
+    return accounts.set_authorized(account, True)
+
+
+def account_deauthorized(event, source, subtype):
+    """``account.application.deauthorized``: the account revoked our access; mark it, call nothing."""
+    account = Account.objects.filter(stripe_id=event.account).first() if event.account else None
+    if account is None:
+        return None
+    return _actions("accounts").set_authorized(account, False)
+
+
+def external_account_deleted(event, source, subtype):
+    """``account.external_account.deleted``: the bank account / card is gone; delete its row."""
+    ExternalAccount.objects.filter(stripe_id=stripe_object(source).get("id")).delete()
+
+
+def customer_deleted(event, source, subtype):
+    """``customer.deleted``: stamp ``date_purged`` on the customer (the row is kept)."""
+    deleted = {**stripe_object(source), "deleted": True}
+    return _actions("customers").sync_customer_from_stripe_object(
+        deleted, event_created=source.get("created"), stripe_account=event.account or None
+    )
+
+
+def capability_updated(event, source, subtype):
+    """``capability.updated``: record the capability's new status on its Account.
+
+    The event carries one capability, not the account; its status is merged into
+    the account's last synced object and that goes through the account sync, so the
+    watermark applies (an account state newer than this event wins) and the
+    ``capabilities`` column and ``stripe_data`` stay consistent. Nothing happens for
+    an account we do not mirror.
+    """
+    capability = stripe_object(source)
+    account_id = object_id(capability.get("account")) or event.account
+    account = Account.objects.filter(stripe_id=account_id).first() if account_id else None
+    if account is None or not account.stripe_data:
+        return None
+    capabilities = {**(account.stripe_data.get("capabilities") or {}), capability["id"]: capability.get("status")}
+    merged = {**account.stripe_data, "capabilities": capabilities}
+    return _actions("accounts").sync_account_from_stripe_object(merged, event_created=source.get("created"))
+
+
+# ---- registration -----------------------------------------------------------------
+
+DEFAULT_HANDLERS = [
+    ("account.updated", sync_account),
+    ("account.application.authorized", account_authorized),
+    ("account.application.deauthorized", account_deauthorized),
+    ("account.external_account.created", sync_external_account),
+    ("account.external_account.updated", sync_external_account),
+    ("account.external_account.deleted", external_account_deleted),
+    ("capability.updated", capability_updated),
+    ("customer.created", sync_customer),
+    ("customer.updated", sync_customer),
+    ("customer.deleted", customer_deleted),
+    # charge.dispute.* carry disputes and charge.refund.updated a refund: only these are charges.
+    *(
+        (f"charge.{name}", sync_charge)
+        for name in ("captured", "expired", "failed", "pending", "refunded", "succeeded", "updated")
+    ),
+    ("charge.refund.updated", sync_refund),
+    ("refund", sync_refund),
+    ("payment_intent", sync_payment_intent),
+    ("transfer", sync_transfer),
+    ("payout", sync_payout),
+    # application_fee.refund.updated carries a fee refund, which is not mirrored.
+    ("application_fee.created", sync_application_fee),
+    ("application_fee.refunded", sync_application_fee),
+    ("checkout.session.completed", sync_checkout_session),
+]
+
+for _name, _handler in DEFAULT_HANDLERS:
+    register(_name, _handler)
+
+
+# ---- PINAX_CONNECT_WEBHOOK_REFETCH ---------------------------------------------------
+
+# Object types read back by id through ``client.v1.<service>.retrieve(id)``.
+_TOP_LEVEL_SERVICES = {
+    "account": "accounts",
+    "customer": "customers",
+    "charge": "charges",
+    "payment_intent": "payment_intents",
+    "refund": "refunds",
+    "transfer": "transfers",
+    "payout": "payouts",
+    "application_fee": "application_fees",
+}
+
+
+def _retrieve(obj, stripe_account):
+    """The current version of ``obj`` from Stripe, or ``None`` for a type we do not re-read."""
+    client = get_client()
+    kind, obj_id = obj.get("object"), obj.get("id")
+    options = request_options(stripe_account=stripe_account)
+    if kind in ("bank_account", "card") and obj.get("account"):
+        return client.v1.accounts.external_accounts.retrieve(object_id(obj["account"]), obj_id)
+    if kind == "capability":
+        return client.v1.accounts.capabilities.retrieve(object_id(obj["account"]), obj_id)
+    if kind == "checkout.session":
+        return client.v1.checkout.sessions.retrieve(obj_id, options=options)
+    if kind == "account":
+        return client.v1.accounts.retrieve(obj_id)
+    if kind in _TOP_LEVEL_SERVICES:
+        service = getattr(client.v1, _TOP_LEVEL_SERVICES[kind])
+        return service.retrieve(obj_id, options=options)
+    return None
+
+
+def refetched_source(event):
+    """The event dict with ``data.object`` replaced by the object as Stripe has it now.
+
+    Used when ``PINAX_CONNECT_WEBHOOK_REFETCH`` is on: one ``GET`` on the event's
+    account (``Stripe-Account: event.account``). Deleted objects and types we do not
+    mirror are left as delivered. The stored payload is not changed.
+    """
+    source = event.payload
+    obj = stripe_object(source)
+    if not obj.get("id") or obj.get("deleted") or event.type.endswith(".deleted"):
+        return source
+    fresh = _retrieve(obj, event.account or None)
+    if fresh is None:
+        return source
+    return {**source, "data": {**(source.get("data") or {}), "object": to_dict(fresh)}}

@@ -1,0 +1,166 @@
+"""Verify a webhook delivery and store its event once.
+
+:func:`read_event` turns a request into the event dict, or raises
+:class:`InvalidDelivery` (nothing is stored then). :func:`store` inserts one
+:class:`~pinax_connect.models.Event` row per Stripe event id, whatever the
+concurrency, and counts further deliveries of the same id.
+"""
+import json
+import logging
+
+import stripe
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .. import client
+from ..conf import settings
+from ..models import Account, Event
+from ..sync import stripe_datetime
+
+logger = logging.getLogger(__name__)
+
+# Why an event is stored but not applied (Event.flag).
+FLAG_LIVEMODE_MISMATCH = "livemode_mismatch"
+FLAG_UNKNOWN_ACCOUNT = "unknown_account"
+
+
+class InvalidDelivery(Exception):
+    """A delivery we refuse; ``reason`` is a short plain-text answer, ``status`` the HTTP status."""
+
+    def __init__(self, reason, status=400):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+def read_body(request, max_size):
+    """The raw body, refusing more than ``max_size`` bytes before reading it all.
+
+    Content-Length is checked first; the body is then read with a bound of
+    ``max_size + 1`` bytes, because Content-Length may be absent (chunked, ASGI) or wrong.
+    """
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise InvalidDelivery("invalid Content-Length")
+    if declared > max_size:
+        raise InvalidDelivery("body too large", status=413)
+    body = request.read(max_size + 1)
+    if len(body) > max_size:
+        raise InvalidDelivery("body too large", status=413)
+    return body
+
+
+def verify_signature(payload, header, secrets, tolerance):
+    """Check ``Stripe-Signature`` against each secret with stripe-python's constant-time check.
+
+    Several secrets are accepted because a platform endpoint and a Connect endpoint
+    have different secrets, and because a rolled secret stays valid for a while.
+    """
+    if not header:
+        raise InvalidDelivery("missing Stripe-Signature header")
+    if not secrets:
+        logger.error("PINAX_CONNECT_WEBHOOK_SECRETS is empty: every webhook delivery is refused")
+        raise InvalidDelivery("invalid signature")
+    expired = False
+    for secret in secrets:
+        try:
+            stripe.WebhookSignature.verify_header(payload, header, secret, tolerance)
+            return
+        except stripe.SignatureVerificationError as exc:
+            # The timestamp is checked only after the signature matched this secret.
+            expired = expired or "tolerance" in str(exc)
+    raise InvalidDelivery("signature timestamp outside the tolerance" if expired else "invalid signature")
+
+
+def parse_event(payload):
+    """The event dict from a verified payload; only Stripe event objects are accepted."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        raise InvalidDelivery("malformed JSON")
+    if not isinstance(data, dict) or data.get("object") != "event":
+        raise InvalidDelivery("not a Stripe event")
+    for key in ("id", "type"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise InvalidDelivery("not a Stripe event: missing %s" % key)
+    return data
+
+
+def read_event(request):
+    """Size check, signature check, JSON parse: the verified event dict, or :class:`InvalidDelivery`."""
+    body = read_body(request, settings.PINAX_CONNECT_WEBHOOK_MAX_BODY_SIZE)
+    try:
+        payload = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidDelivery("body is not UTF-8")
+    verify_signature(
+        payload,
+        request.headers.get("Stripe-Signature"),
+        settings.PINAX_CONNECT_WEBHOOK_SECRETS,
+        settings.PINAX_CONNECT_WEBHOOK_TOLERANCE,
+    )
+    return parse_event(payload)
+
+
+def flag_for(data):
+    """Why this event must be stored but not applied, or ``""``.
+
+    * ``livemode_mismatch``: a live event while we run with a test key, or the reverse
+      (e.g. a live endpoint pointed at a staging site).
+    * ``unknown_account``: an event of a connected account we do not mirror, except
+      ``account.*`` events, which are how an Account first appears. Applying the others
+      would mirror e.g. a connected account's customer as a platform customer.
+    """
+    if bool(data.get("livemode")) != client.is_live_key():
+        return FLAG_LIVEMODE_MISMATCH
+    account = data.get("account")
+    if account and not data["type"].startswith("account."):
+        if not Account.objects.filter(stripe_id=account).exists():
+            return FLAG_UNKNOWN_ACCOUNT
+    return ""
+
+
+def _request_id(data):
+    request = data.get("request")
+    if isinstance(request, dict):  # API versions since 2017-05-25
+        return request.get("id") or ""
+    return request or ""
+
+
+def event_columns(data):
+    """The Event columns for an event dict."""
+    return {
+        "type": data["type"],
+        "account": data.get("account") or "",
+        "api_version": data.get("api_version") or "",
+        "livemode": bool(data.get("livemode")),
+        "created": stripe_datetime(data.get("created")),
+        "request_id": _request_id(data),
+        "payload": data,
+        "flag": flag_for(data),
+    }
+
+
+def store(data, *, delivery=True):
+    """Store the event dict once; returns ``(event, created)``.
+
+    The INSERT relies on the unique ``stripe_id`` (in a savepoint when called inside
+    a transaction, so the caller's transaction survives a duplicate): of concurrent
+    deliveries exactly one creates the row. A duplicate increments ``deliveries`` with an ``F()`` update when
+    ``delivery`` is true (``False`` for events read back from the API).
+    """
+    columns = event_columns(data)
+    try:
+        if transaction.get_connection().in_atomic_block:
+            # A failed INSERT would break the caller's transaction: isolate it.
+            with transaction.atomic():
+                return Event.objects.create(stripe_id=data["id"], **columns), True
+        # In autocommit (the webhook view) a failed INSERT harms nothing; no BEGIN/COMMIT.
+        return Event.objects.create(stripe_id=data["id"], **columns), True
+    except IntegrityError:
+        pass
+    events = Event.objects.filter(stripe_id=data["id"])
+    if delivery:
+        events.update(deliveries=F("deliveries") + 1)
+    return events.get(), False

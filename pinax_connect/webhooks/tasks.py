@@ -1,0 +1,51 @@
+"""Webhook processing on Django's tasks framework (``PINAX_CONNECT_WEBHOOK_PROCESSING = "task"``).
+
+Django 6 ships ``django.tasks``; on older Django the ``django-tasks`` backport
+(``pip install pinax-connect[tasks]``) provides the same API. Configure a backend
+that runs tasks out of the request, e.g. the database backend and its worker::
+
+    INSTALLED_APPS += ["django_tasks", "django_tasks_db"]   # "django_tasks" only on Django < 6
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    $ python manage.py db_worker
+
+The task receives the Event's primary key and calls
+:func:`pinax_connect.webhooks.processing.process_event`, so the once-only claim holds
+however many workers run.
+"""
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+try:
+    from django.tasks import task  # Django >= 6
+except ImportError:
+    try:
+        from django_tasks import task
+        # Registers the backport's setting_changed receiver even when "django_tasks" is
+        # not in INSTALLED_APPS, so a changed TASKS setting is always honoured.
+        import django_tasks.signals  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            'PINAX_CONNECT_WEBHOOK_PROCESSING = "task" needs Django >= 6 or the django-tasks '
+            "package (pip install pinax-connect[tasks])."
+        ) from exc
+
+from ..models import Event
+from . import processing
+
+
+@task()
+def process_webhook_event(event_pk):
+    """Process the stored event ``event_pk``; returns the outcome (``"processed"``, ``"failed"``...)."""
+    event = Event.objects.filter(pk=event_pk).first()
+    if event is None:
+        return "missing"
+    return processing.process_event(event)
+
+
+def enqueue(event):
+    """Enqueue :func:`process_webhook_event` for ``event`` once the current transaction commits.
+
+    After commit, so a worker never looks for an Event row that is not visible yet.
+    """
+    transaction.on_commit(lambda: process_webhook_event.enqueue(event.pk))
