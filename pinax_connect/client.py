@@ -5,6 +5,7 @@ pinax_connect (or in a host project) needs ``stripe.api_key``: actions call
 :func:`get_client`. Tests and the example swap the HTTP layer with
 :func:`use_http_client` (``pinax_connect.testing.FakeStripe`` is such a layer).
 """
+import logging
 import threading
 import uuid
 from contextlib import contextmanager
@@ -18,6 +19,31 @@ from .conf import settings
 _lock = threading.Lock()
 _http_client_override = None
 _cache = {}
+
+
+class DropRequestBodies(logging.Filter):
+    """Keep request and response bodies out of the ``stripe`` logger.
+
+    stripe-python logs every request body at DEBUG ("Post details"), and those bodies
+    carry full bank account numbers, SSNs and ID numbers on their way to Stripe. A
+    host that logs at DEBUG must not record them, so such records are dropped.
+    """
+
+    # stripe-python formats records as sorted logfmt pairs, so match anywhere.
+    DROPPED = ("message='Post details'", "message='API response body'")
+
+    def filter(self, record):
+        text = str(record.msg)
+        return not any(marker in text for marker in self.DROPPED)
+
+
+def _install_log_filter():
+    logger = logging.getLogger("stripe")
+    if not any(isinstance(f, DropRequestBodies) for f in logger.filters):
+        logger.addFilter(DropRequestBodies())
+
+
+_install_log_filter()
 
 
 def use_http_client(http_client):

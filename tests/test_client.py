@@ -95,3 +95,13 @@ def test_live_key_detection(settings):
 
 def test_idempotency_keys_are_unique():
     assert len({client.new_idempotency_key() for _ in range(100)}) == 100
+
+
+def test_request_bodies_never_reach_the_stripe_logger(caplog, recorder):
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="stripe")
+    client.get_client().v1.accounts.create({"individual": {"id_number": "123456789"}})
+    lines = [r.getMessage() for r in caplog.records if r.name == "stripe"]
+    assert any("Request to Stripe api" in line for line in lines)  # the logger itself still works
+    assert not any("123456789" in line for line in lines)

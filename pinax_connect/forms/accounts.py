@@ -1,0 +1,419 @@
+"""The two custom-account forms: create an account, then keep it verified.
+
+Both are plain ``django.forms.Form`` subclasses whose fields come from the
+requirement-path registry (:mod:`pinax_connect.forms.fields`), so they drop into a
+``FormView`` as in pinax-stripe's docs::
+
+    form_kwargs["request"] = self.request; form_kwargs["country"] = "US"   # InitialCustomAccountForm
+    form_kwargs["account"] = account                                       # AdditionalCustomAccountForm
+
+``save()`` sends the values to Stripe through the actions, mirrors the result and
+returns the ``Account``. On a Stripe error the message is put on the matching field
+(or as a non-field error) and the exception is re-raised, which is what those views
+expect. Sensitive values (full account numbers, SSNs, ID numbers, documents) only
+travel to Stripe: nothing here stores, logs or re-renders them.
+"""
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import stripe
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from ..client import get_client, new_idempotency_key, request_options
+from ..exceptions import PinaxConnectError
+from . import errors
+from . import fields as registry
+from .widgets import SensitiveInput
+
+logger = logging.getLogger(__name__)
+
+HOSTED_MESSAGE = _(
+    "Some of the information Stripe needs can only be provided on Stripe's secure page. "
+    "Please continue there to finish verifying your account."
+)
+ACCOUNT_ERROR_MESSAGE = _("This payment account cannot be updated right now.")
+
+
+@dataclass
+class Submission:
+    """What a form sends: account parameters, and parameters per person scope."""
+
+    account: dict = field(default_factory=dict)
+    persons: dict = field(default_factory=dict)
+
+
+def _documents(params, path=()):
+    """Yield ``(path_tuple, file)`` for every uploaded file inside nested ``params``."""
+    for key, value in params.items():
+        if isinstance(value, dict):
+            yield from _documents(value, path + (key,))
+        elif isinstance(value, File):
+            yield path + (key,), value
+
+
+def _set(params, path, value):
+    for key in path[:-1]:
+        params = params.setdefault(key, {})
+    params[path[-1]] = value
+
+
+class StripeSubmitMixin:
+    """Sending a :class:`Submission` to Stripe with errors reported on the form.
+
+    Needs ``bindings``, ``context``, ``fields``, ``add_error()`` and
+    ``sensitive_values()``: a :class:`RequirementsForm`, or the wizard's group of
+    step forms.
+    """
+
+    @contextmanager
+    def reporting(self, scope=""):
+        """Turn Stripe errors (and ours) raised inside into form errors, then re-raise them."""
+        try:
+            yield
+        except stripe.StripeError as exc:
+            errors.apply_stripe_error(self, exc, scope=scope, secrets=self.sensitive_values())
+            raise
+        except PinaxConnectError:
+            self.add_error(None, ACCOUNT_ERROR_MESSAGE)
+            raise
+
+    def upload_documents(self, account, submission):
+        """Upload every file in ``submission`` to Stripe's File API and put the ids in its place.
+
+        Sends ``POST https://files.stripe.com/v1/files`` (``purpose=identity_document``)
+        with ``Stripe-Account: <account>``, so the file belongs to the connected account.
+        Nothing is stored locally.
+        """
+        client = get_client()
+        targets = [("", submission.account)] + list(submission.persons.items())
+        for scope, params in targets:
+            for path, upload in list(_documents(params)):
+                upload.seek(0)
+                try:
+                    stripe_file = client.v1.files.create(
+                        {"file": upload, "purpose": "identity_document"},
+                        request_options(stripe_account=account, idempotency_key=new_idempotency_key()),
+                    )
+                except stripe.StripeError as exc:
+                    name = self._field_for_document(scope, path)
+                    if name and not isinstance(exc, (stripe.APIConnectionError, stripe.RateLimitError)):
+                        self.add_error(name, errors.user_message(exc) or errors.GENERIC_MESSAGE)
+                    else:
+                        errors.apply_stripe_error(self, exc)
+                    raise
+                _set(params, path, stripe_file.id)
+
+    def save_persons(self, account, persons):
+        """Create or update the Persons touched: one call per person.
+
+        ``representative`` updates the account's representative (found with
+        ``GET /v1/accounts/{id}/persons?relationship[representative]=true``) or creates
+        one (``relationship[representative]=true``); ``person_<id>`` updates that person.
+        """
+        client = get_client()
+        for scope, params in persons.items():
+            with self.reporting(scope):
+                options = request_options(idempotency_key=new_idempotency_key())
+                if scope == "representative":
+                    found = client.v1.accounts.persons.list(
+                        account.stripe_id, {"relationship": {"representative": True}, "limit": 1}
+                    )
+                    if found.data:
+                        client.v1.accounts.persons.update(account.stripe_id, found.data[0].id, params, options)
+                    else:
+                        params = registry.deep_merge({"relationship": {"representative": True}}, params)
+                        client.v1.accounts.persons.create(account.stripe_id, params, options)
+                else:
+                    client.v1.accounts.persons.update(account.stripe_id, scope, params, options)
+
+
+    def _field_for_document(self, scope, path):
+        """The form field an uploaded file at ``path`` (within ``scope``) came from."""
+        dotted = ".".join(((scope,) if scope else ()) + path)
+        return errors.field_for_param(self.bindings, self.context, dotted, self.fields)
+
+
+class RequirementsForm(StripeSubmitMixin, forms.Form):
+    """A form whose fields are the registry's fields for a list of requirement paths.
+
+    Attributes after construction: ``context`` (:class:`~.fields.Context`),
+    ``bindings`` (resolved paths, in order), ``hosted_paths`` (paths that need
+    Stripe-hosted onboarding), ``requirement_reasons`` (``field name -> [reason]``).
+    """
+
+    template_name = "pinax_connect/forms/form.html"
+
+    def __init__(self, *args, context, paths, account_link_url=None, **kwargs):
+        self.context = context
+        self.account_link_url = account_link_url
+        self.bindings, self.hosted_paths = registry.resolve_all(paths, context)
+        self.requirement_reasons = {}
+        super().__init__(*args, **kwargs)
+        self._suffixes = {}
+        for binding in self.bindings:
+            made = binding.entry.fields(context)  # fresh instances for this form only
+            self._suffixes[binding] = list(made)
+            for suffix, form_field in made.items():
+                self.fields[binding.field_name(suffix)] = form_field
+
+    # ---- what the form holds ---------------------------------------------------------
+
+    @property
+    def hosted_message(self):
+        """The notice to show when part of the requirements must be given to Stripe directly."""
+        return HOSTED_MESSAGE if self.hosted_paths else ""
+
+    @cached_property
+    def hosted_onboarding_url(self):
+        """Where to send the seller for the hosted-only paths (``None`` when not possible).
+
+        ``account_link_url`` given to the form wins (a view of yours that redirects to a
+        fresh Account Link); otherwise a Stripe Account Link is created on first use
+        (links are single-use and expire within minutes, so only when rendered).
+        """
+        if not self.hosted_paths:
+            return None
+        if self.account_link_url:
+            return self.account_link_url
+        account, request = self.context.account, self.context.request
+        if account is None or request is None:
+            return None
+        from ..actions import onboarding
+
+        here = request.build_absolute_uri()
+        try:
+            return onboarding.create_account_link(
+                account, type="account_onboarding", refresh_url=here, return_url=here
+            )
+        except (stripe.StripeError, PinaxConnectError):
+            logger.warning("Could not create an account link for %s", account.stripe_id, exc_info=True)
+            return None
+
+    def sensitive_values(self):
+        """What the seller typed into sensitive fields (to mask it out of messages)."""
+        values = []
+        for name, form_field in self.fields.items():
+            if isinstance(form_field.widget, SensitiveInput):
+                value = self.data.get(self.add_prefix(name)) if self.is_bound else None
+                if value:
+                    values.append(value)
+                    values.append(value.replace(" ", "").replace("-", ""))
+        return values
+
+    def submission(self):
+        """The cleaned values as Stripe parameters (call after ``is_valid()``)."""
+        out = Submission()
+        for binding in self.bindings:
+            values = {
+                suffix: self.cleaned_data.get(binding.field_name(suffix)) for suffix in self._suffixes[binding]
+            }
+            params = binding.entry.to_params(values, self.context)
+            if not params:
+                continue
+            if binding.target == "person":
+                registry.deep_merge(out.persons.setdefault(binding.scope, {}), params)
+            elif binding.scope:
+                registry.deep_merge(out.account.setdefault(binding.scope, {}), params)
+            else:
+                registry.deep_merge(out.account, params)
+        return out
+
+def mirror_external_accounts(account):
+    """Mirror the external accounts embedded in the account object just synced (no API call)."""
+    from ..actions import external_accounts
+
+    listed = (account.stripe_data.get("external_accounts") or {}).get("data") or []
+    for obj in listed:
+        external_accounts.sync_external_account_from_stripe_object(obj, stripe_account=account)
+
+
+def _user_of(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("A Stripe account can only be created for a logged-in user.")
+    return user
+
+
+class InitialCustomAccountForm(RequirementsForm):
+    """Everything Stripe needs to create a custom account able to take charges and be paid out.
+
+    ``InitialCustomAccountForm(data, files, request=request, country="US",
+    business_type="individual")``. Fields: the person (or the company and its
+    representative), business category and website, a bank account in the local
+    format, and a terms-of-service checkbox.
+    """
+
+    def __init__(self, *args, request, country, business_type="individual", account_link_url=None, **kwargs):
+        self.request = request
+        self.country = country.upper()
+        self.business_type = business_type
+        self.user = _user_of(request)
+        context = registry.Context(country=self.country, request=request, business_type=business_type)
+        super().__init__(
+            *args,
+            context=context,
+            paths=registry.initial_paths(self.country, business_type),
+            account_link_url=account_link_url,
+            **kwargs,
+        )
+
+    def save(self):
+        """Create the account on Stripe for ``request.user`` and return the ``Account``.
+
+        Sends ``POST /v1/accounts`` (``type=custom``, the country, ``business_type``,
+        the person/company, ``business_profile``, ``external_account`` as a bank-account
+        hash, ``tos_acceptance`` with the request's date/IP/user agent, capabilities
+        ``card_payments`` + ``transfers``); then, for companies, creates the
+        representative (``POST /v1/accounts/{id}/persons``) and uploads any documents.
+        Stores the ``Account`` linked to the user and its external account (last 4 only).
+        """
+        return create_account(self, self.submission(), user=self.user, country=self.country,
+                              business_type=self.business_type)
+
+
+def create_account(form, submission, *, user, country, business_type):
+    """Create a custom account from ``submission``, reporting errors on ``form``.
+
+    Shared by :class:`InitialCustomAccountForm` and the wizard. Only the account
+    creation itself can fail the form (and be retried): once the account exists, a
+    failure to add the representative or a document is logged (no values) and the
+    account is returned, its requirements listing what is still missing for
+    :class:`AdditionalCustomAccountForm`. Re-raising then would make the seller submit
+    again and create a second account.
+    """
+    from ..actions import accounts
+
+    documents = list(_documents(submission.account))
+    for path, _upload in documents:  # files can only be uploaded once the account exists
+        parent = submission.account
+        for key in path[:-1]:
+            parent = parent[key]
+        parent.pop(path[-1])
+    params = {k: v for k, v in submission.account.items() if v != {}}
+    params.setdefault("business_type", business_type)
+    with form.reporting():
+        account = accounts.create(user, country, type="custom", **params)
+    mirror_external_accounts(account)
+    followup = Submission(persons=submission.persons)
+    for path, upload in documents:
+        _set(followup.account, path, upload)
+    if not (followup.account or followup.persons):
+        return account
+    try:
+        form.upload_documents(account, followup)
+        if followup.account:
+            account = accounts.update(account, followup.account)
+        form.save_persons(account, followup.persons)
+    except (stripe.StripeError, PinaxConnectError) as exc:
+        logger.warning(
+            "Account %s was created but completing it failed (%s); its requirements say what is missing.",
+            account.stripe_id, type(exc).__name__,
+        )
+    return accounts.sync_account(account)
+
+
+class AdditionalCustomAccountForm(RequirementsForm):
+    """What Stripe asks for next, built at run time from the account's requirements.
+
+    ``AdditionalCustomAccountForm(data, files, account=account, request=None,
+    include_eventually_due=False)``: one field group per path of
+    ``account.verification_fields_needed`` (plus ``requirements.eventually_due`` when
+    ``include_eventually_due``), pre-filled from ``account.stripe_data``, with
+    Stripe's ``requirements.errors`` reasons shown on the matching fields. Paths that
+    cannot be collected here are listed in ``hosted_paths`` (see
+    ``hosted_onboarding_url``). With a ``request``, the request's user must own the
+    account (``PermissionDenied`` otherwise).
+    """
+
+    include_eventually_due = False
+
+    def __init__(self, *args, account, request=None, include_eventually_due=None, account_link_url=None, **kwargs):
+        if request is not None:
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated or account.user_id != user.pk:
+                raise PermissionDenied("This Stripe account belongs to another user.")
+        self.account = account
+        self.request = request
+        if include_eventually_due is not None:
+            self.include_eventually_due = include_eventually_due
+        requirements = account.requirements or (account.stripe_data or {}).get("requirements") or {}
+        paths = list(account.verification_fields_needed or [])
+        if self.include_eventually_due:
+            paths += [p for p in requirements.get("eventually_due") or [] if p not in paths]
+        context = registry.Context(
+            country=(account.country or "US").upper(),
+            request=request,
+            account=account,
+            business_type=account.business_type or "individual",
+            currency=account.default_currency or None,
+        )
+        initial = kwargs.pop("initial", None) or {}
+        super().__init__(*args, context=context, paths=paths, account_link_url=account_link_url, **kwargs)
+        self.initial = {**self._stripe_initial(), **initial}
+        self._show_requirement_errors(requirements.get("errors") or [])
+
+    def _stripe_initial(self):
+        data = self.account.stripe_data or {}
+        initial = {}
+        for binding in self.bindings:
+            scope_data = data if not binding.scope else (data.get(binding.scope) if binding.target == "account" else {})
+            for suffix, value in binding.entry.initial(scope_data or {}, self.context).items():
+                if binding.field_name(suffix) in self.fields:
+                    initial[binding.field_name(suffix)] = value
+        return initial
+
+    def _show_requirement_errors(self, requirement_errors):
+        for error in requirement_errors:
+            requirement, reason = error.get("requirement") or "", error.get("reason") or ""
+            binding = registry.resolve(requirement, self.context.business_type) or registry.generic_binding(
+                requirement, self.context.business_type
+            )
+            rest = ""
+            if binding is not None:
+                canonical = registry.canonical(requirement, self.context.business_type) or ""
+                rest = canonical[len(binding.path) + 1:] if canonical.startswith(binding.path + ".") else ""
+            name = binding and binding.field_name(binding.entry.suffix_for(rest, self.context))
+            if name not in self.fields:
+                name = None if binding is None else next(
+                    (n for n in self.fields if n == binding.field_name() or n.startswith(binding.field_name() + "__")),
+                    None,
+                )
+            if name is None:
+                self.requirement_reasons.setdefault(None, []).append(reason)
+                continue
+            self.requirement_reasons.setdefault(name, []).append(reason)
+            form_field = self.fields[name]
+            form_field.requirement_reasons = self.requirement_reasons[name]
+            form_field.help_text = " ".join(str(r) for r in [reason, form_field.help_text] if r)
+
+    def save(self):
+        """Send the new information to Stripe and return the re-synced ``Account``.
+
+        Uploads documents (``POST /v1/files``, purpose ``identity_document``, on the
+        account), then sends one ``POST /v1/accounts/{id}`` with every account-level
+        value, one ``POST /v1/accounts/{id}/persons[/{person}]`` per person touched, and
+        re-reads the account (``GET /v1/accounts/{id}``) so ``verification_fields_needed``
+        is current. Stores only what Stripe returns.
+        """
+        from ..actions import accounts
+
+        account = self.account
+        with self.reporting():
+            accounts.ensure_authorized(account)
+        submission = self.submission()
+        self.upload_documents(account, submission)
+        if submission.account:
+            with self.reporting():
+                account = accounts.update(account, submission.account)
+            if "external_account" in submission.account:
+                mirror_external_accounts(account)
+        self.save_persons(account, submission.persons)
+        with self.reporting():
+            account = accounts.sync_account(account)
+        self.account = account
+        return account

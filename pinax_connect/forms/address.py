@@ -1,0 +1,115 @@
+"""Postal addresses as Stripe wants them, per country.
+
+Stripe's address hash is ``line1``, ``line2``, ``city``, ``state``, ``postal_code``,
+``country``. What ``state`` means (a US state, a Canadian province, an Australian
+state, a Japanese prefecture) and what a postal code looks like depend on the
+country; this module holds those two tables and nothing else.
+"""
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
+    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
+    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
+    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
+    ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
+    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
+    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
+    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
+    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
+    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
+    ("VT", "Vermont"), ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
+    ("WI", "Wisconsin"), ("WY", "Wyoming"), ("AS", "American Samoa"), ("GU", "Guam"),
+    ("MP", "Northern Mariana Islands"), ("PR", "Puerto Rico"), ("VI", "U.S. Virgin Islands"),
+]
+
+CA_PROVINCES = [
+    ("AB", "Alberta"), ("BC", "British Columbia"), ("MB", "Manitoba"), ("NB", "New Brunswick"),
+    ("NL", "Newfoundland and Labrador"), ("NS", "Nova Scotia"), ("NT", "Northwest Territories"),
+    ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
+    ("SK", "Saskatchewan"), ("YT", "Yukon"),
+]
+
+AU_STATES = [
+    ("ACT", "Australian Capital Territory"), ("NSW", "New South Wales"),
+    ("NT", "Northern Territory"), ("QLD", "Queensland"), ("SA", "South Australia"),
+    ("TAS", "Tasmania"), ("VIC", "Victoria"), ("WA", "Western Australia"),
+]
+
+# Stripe takes the prefecture's name for ``state`` on Japanese addresses.
+JP_PREFECTURES = [
+    (name, name) for name in (
+        "Hokkaido", "Aomori", "Iwate", "Miyagi", "Akita", "Yamagata", "Fukushima", "Ibaraki",
+        "Tochigi", "Gunma", "Saitama", "Chiba", "Tokyo", "Kanagawa", "Niigata", "Toyama",
+        "Ishikawa", "Fukui", "Yamanashi", "Nagano", "Gifu", "Shizuoka", "Aichi", "Mie",
+        "Shiga", "Kyoto", "Osaka", "Hyogo", "Nara", "Wakayama", "Tottori", "Shimane",
+        "Okayama", "Hiroshima", "Yamaguchi", "Tokushima", "Kagawa", "Ehime", "Kochi",
+        "Fukuoka", "Saga", "Nagasaki", "Kumamoto", "Oita", "Miyazaki", "Kagoshima", "Okinawa",
+    )
+]
+
+# Countries whose addresses need a ``state`` picked from a fixed list, and its label.
+SUBDIVISIONS = {
+    "US": (_("State"), US_STATES),
+    "CA": (_("Province"), CA_PROVINCES),
+    "AU": (_("State"), AU_STATES),
+    "JP": (_("Prefecture"), JP_PREFECTURES),
+}
+
+# (pattern, example) for the postal codes we check locally before asking Stripe.
+POSTAL_CODES = {
+    "US": (r"\d{5}(-\d{4})?", "94107"),
+    "CA": (r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d", "K1A 0B1"),
+    "GB": (r"(GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})", "SW1A 1AA"),
+    "AU": (r"\d{4}", "2000"),
+    "DE": (r"\d{5}", "10115"),
+    "FR": (r"\d{5}", "75001"),
+    "IE": (r"([AC-FHKNPRTV-Y]\d{2}|D6W) [0-9AC-FHKNPRTV-Y]{4}", "D02 X285"),
+    "NL": (r"[1-9]\d{3} [A-Z]{2}", "1012 JS"),
+    "SG": (r"\d{6}", "018956"),
+    "JP": (r"\d{3}-\d{4}", "100-0001"),
+    "AT": (r"\d{4}", "1010"),
+    "BE": (r"\d{4}", "1000"),
+    "ES": (r"\d{5}", "28001"),
+    "IT": (r"\d{5}", "00118"),
+    "PT": (r"\d{4}-\d{3}", "1000-001"),
+}
+
+# Where people commonly type the code without its separator, it is re-inserted.
+_SEPARATOR_AT = {"CA": (3, " "), "GB": (-3, " "), "IE": (3, " "), "NL": (4, " "), "JP": (3, "-"), "PT": (4, "-")}
+
+
+def normalize_postal_code(value, country):
+    """Upper-case ``value`` and put the separator where ``country`` writes it."""
+    value = " ".join((value or "").upper().split())
+    if country in _SEPARATOR_AT:
+        at, sep = _SEPARATOR_AT[country]
+        compact = value.replace(" ", "").replace("-", "")
+        if len(compact) > abs(at):
+            value = compact[:at] + sep + compact[at:]
+    return value
+
+
+def validate_postal_code(value, country):
+    """Return the normalized postal code, or raise ``ValidationError``.
+
+    Countries without a pattern here are passed through (Stripe validates them).
+    """
+    value = normalize_postal_code(value, country)
+    pattern = POSTAL_CODES.get(country)
+    if pattern and not re.fullmatch(pattern[0], value):
+        raise ValidationError(
+            _("Enter a valid postal code (for example %(example)s)."),
+            code="invalid_postal_code",
+            params={"example": pattern[1]},
+        )
+    return value
+
+
+def state_choices(country):
+    """``(label, choices)`` for the ``state`` of an address in ``country``, or ``None``."""
+    return SUBDIVISIONS.get(country)

@@ -1,0 +1,186 @@
+"""``CustomAccountWizard``: the initial custom-account form split into steps.
+
+Steps: business type (and profile) -> person (or company and representative, with an
+optional identity document) -> address -> bank account -> terms. Each step is a
+:class:`StepForm` over the same requirement-path registry as
+:class:`~pinax_connect.forms.InitialCustomAccountForm`, and the account is created
+once, at the end, by the same code.
+
+Between steps django-formtools keeps the step data in the session and uploaded
+documents in ``file_storage``; both are removed when the wizard completes (and
+sensitive values are dropped from the session when Stripe refuses the data).
+Use it like any ``SessionWizardView``::
+
+    path("payouts/setup/", CustomAccountWizard.as_view(country="DE", success_url="/payouts/"))
+"""
+import os
+import tempfile
+
+import stripe
+from django.core.files.storage import FileSystemStorage
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from formtools.wizard.views import SessionWizardView
+
+from ..exceptions import PinaxConnectError
+from . import fields as registry
+from .accounts import RequirementsForm, StripeSubmitMixin, Submission, _user_of, create_account
+from .widgets import SensitiveInput
+
+STEPS = ("business_type", "person", "address", "bank_account", "terms")
+
+
+def step_of(path):
+    """The wizard step that collects requirement ``path``."""
+    if path == "business_type" or path.startswith("business_profile."):
+        return "business_type"
+    if path.endswith(".address"):
+        return "address"
+    if path == "external_account":
+        return "bank_account"
+    if path.startswith("tos_acceptance"):
+        return "terms"
+    return "person"
+
+
+def wizard_paths(country, business_type):
+    """Every path the wizard collects, in order: the initial form's plus the business type
+    and an (optional) identity document of the person."""
+    person = "individual" if business_type == "individual" else "representative"
+    return ["business_type"] + registry.initial_paths(country, business_type) + [f"{person}.verification.document"]
+
+
+class StepForm(RequirementsForm):
+    """The fields of one wizard step."""
+
+    step = None
+    # Documents are optional in the wizard: Stripe asks for them later if it needs them.
+    optional_suffixes = ("front", "back")
+
+    def __init__(self, *args, request, country, business_type="individual", **kwargs):
+        paths = [p for p in wizard_paths(country, business_type) if step_of(p) == self.step]
+        context = registry.Context(country=country, request=request, business_type=business_type)
+        super().__init__(*args, context=context, paths=paths, **kwargs)
+        for binding in self.bindings:
+            if isinstance(binding.entry, registry.DocumentEntry):
+                for suffix in self.optional_suffixes:
+                    self.fields[binding.field_name(suffix)].required = False
+        if "business_type" in self.fields:
+            self.fields["business_type"].initial = business_type
+
+
+def _step_form(step):
+    return type(f"{step.title().replace('_', '')}StepForm", (StepForm,), {"step": step})
+
+
+class _StepFailed(Exception):
+    """Carries the response re-displaying the step Stripe's error is about."""
+
+    def __init__(self, response):
+        super().__init__("step failed")
+        self.response = response
+
+
+class FormGroup(StripeSubmitMixin):
+    """The wizard's step forms seen as one form, for :func:`create_account` to report on."""
+
+    def __init__(self, forms_by_step, fallback_step):
+        self.forms = forms_by_step
+        self.fallback_step = fallback_step
+        self.bindings = [b for form in forms_by_step.values() for b in form.bindings]
+        self.context = next(iter(forms_by_step.values())).context
+        self.fields = {name: f for form in forms_by_step.values() for name, f in form.fields.items()}
+        self.failed_step = None
+
+    def step_of_field(self, name):
+        return next((step for step, form in self.forms.items() if name in form.fields), self.fallback_step)
+
+    def add_error(self, name, error):
+        step = self.step_of_field(name) if name else self.fallback_step
+        self.failed_step = self.failed_step or step
+        self.forms[step].add_error(name, error)
+
+    def sensitive_values(self):
+        return [v for form in self.forms.values() for v in form.sensitive_values()]
+
+
+class CustomAccountWizard(SessionWizardView):
+    """Onboard the logged-in user as a custom connected account, step by step.
+
+    ``country`` (class attribute or ``as_view(country=...)``) is where the seller is;
+    ``success_url`` where to go afterwards (default: render
+    ``pinax_connect/wizard/done.html`` with ``account``).
+    """
+
+    form_list = [(step, _step_form(step)) for step in STEPS]
+    template_name = "pinax_connect/wizard/step.html"
+    done_template_name = "pinax_connect/wizard/done.html"
+    country = "US"
+    success_url = None
+    # Uploaded documents wait here between steps; formtools deletes them when the wizard ends.
+    file_storage = FileSystemStorage(location=os.path.join(tempfile.gettempdir(), "pinax_connect_wizard"))
+
+    def dispatch(self, request, *args, **kwargs):
+        _user_of(request)  # PermissionDenied for anonymous users
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_country(self):
+        """The seller's country (override to read it from the user's profile)."""
+        return self.country.upper()
+
+    def get_business_type(self):
+        """The business type chosen in the first step (``individual`` until then)."""
+        data = self.get_cleaned_data_for_step("business_type") or {}
+        return data.get("business_type") or "individual"
+
+    def get_form_kwargs(self, step=None):
+        kwargs = {"request": self.request, "country": self.get_country()}
+        if step != "business_type":
+            kwargs["business_type"] = self.get_business_type()
+        return kwargs
+
+    def render_done(self, form, **kwargs):
+        try:
+            return super().render_done(form, **kwargs)
+        except _StepFailed as failed:  # keep the stored steps: the seller fixes one and resubmits
+            return failed.response
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        """Create the account from every step (see :func:`create_account`) and finish."""
+        form_dict = form_dict or dict(zip(STEPS, form_list))
+        submission = Submission()
+        for form in form_dict.values():
+            part = form.submission()
+            registry.deep_merge(submission.account, part.account)
+            for scope, params in part.persons.items():
+                registry.deep_merge(submission.persons.setdefault(scope, {}), params)
+        group = FormGroup(form_dict, fallback_step=STEPS[-1])
+        try:
+            account = create_account(
+                group, submission, user=self.request.user, country=self.get_country(),
+                business_type=self.get_business_type(),
+            )
+        except (stripe.StripeError, PinaxConnectError):
+            self._forget_sensitive_values()
+            step = group.failed_step or STEPS[-1]
+            raise _StepFailed(self.render_revalidation_failure(step, form_dict[step], **kwargs))
+        return self.finished(account)
+
+    def finished(self, account):
+        """The response once the account exists."""
+        if self.success_url:
+            return redirect(self.success_url)
+        return TemplateResponse(self.request, self.done_template_name, {"account": account})
+
+    def _forget_sensitive_values(self):
+        """Drop what was typed into sensitive fields from the session (retyped on resubmit)."""
+        for step in STEPS:
+            data = self.storage.get_step_data(step)
+            if data is None:
+                continue
+            form = self.get_form(step=step)
+            secret = {form.add_prefix(n) for n, f in form.fields.items() if isinstance(f.widget, SensitiveInput)}
+            kept = data.copy()
+            for key in secret:
+                kept.pop(key, None)
+            self.storage.set_step_data(step, kept)
