@@ -1,0 +1,91 @@
+# pinax_connect developer commands; `make help` lists them.
+#
+# Variables you may set:
+#   PYTHON       interpreter that creates the virtualenv (default: python3)
+#   VENV         where the virtualenv lives (default: .venv; reused when present)
+#   PYTEST_ARGS  extra arguments for every pytest run, e.g. PYTEST_ARGS="-k webhook -x"
+#   NOX_ARGS     extra arguments for nox in `make test-matrix`, e.g. NOX_ARGS="-s 'tests(python='3.12', django='6.0')'"
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PYTEST_ARGS ?=
+NOX_ARGS ?=
+
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+# `python -m pytest` puts the project root on sys.path, so `tests.settings` imports.
+PYTEST := $(PY) -m pytest
+INSTALLED := $(VENV)/.pinax-connect-installed
+
+# The nox matrix needs python3.11 and python3.12 on PATH. pyenv hides versions
+# that are not selected behind shims that refuse to run, so put their bin
+# directories first.
+PYENV_ROOT ?= $(HOME)/.pyenv
+empty :=
+space := $(empty) $(empty)
+MATRIX_PATH := $(subst $(space),:,$(strip $(sort $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin $(PYENV_ROOT)/versions/3.12.*/bin))))
+
+.PHONY: help venv test test-sqlite test-postgres test-matrix demo bench clean
+
+help:
+	@echo "make test           whole test suite on SQLite, then on a throwaway PostgreSQL"
+	@echo "make test-sqlite    the SQLite pass only"
+	@echo "make test-postgres  the PostgreSQL pass only (starts and removes its own cluster)"
+	@echo "make test-matrix    nox: (3.11, Django 4.2), (3.11, Django 5.2), (3.12, Django 6.0) on SQLite"
+	@echo "make demo           run the example marketplace"
+	@echo "make bench          run the benchmarks"
+	@echo "make clean          remove caches and build artefacts (keeps $(VENV))"
+	@echo "Variables: PYTHON=$(PYTHON) VENV=$(VENV) PYTEST_ARGS='$(PYTEST_ARGS)'"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the packaging metadata changes (the install is editable).
+# django-tasks-db (the database tasks backend the task-mode test runs on) needs
+# Django >= 5.2, so it is installed beside the test extra rather than in it.
+$(INSTALLED): $(PY) setup.cfg pyproject.toml
+	$(PIP) install -q -e '.[test]' 'django-tasks-db>=0.12'
+	@touch $@
+
+venv: $(INSTALLED)
+
+test: venv
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+# The SQLite pass ignores a PINAX_CONNECT_TEST_DATABASE_URL from your shell.
+# pytest exits non-zero when it collects no tests (exit 5), which fails make.
+test-sqlite: venv
+	@echo ">>> Test pass 1/2: SQLite"
+	@start=$$(date +%s); \
+	env -u PINAX_CONNECT_TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS); \
+	echo ">>> SQLite pass passed in $$(( $$(date +%s) - start ))s"
+
+test-postgres: venv
+	@echo ">>> Test pass 2/2: PostgreSQL"
+	@start=$$(date +%s); \
+	bash scripts/pg-cluster.sh $(PYTEST) $(PYTEST_ARGS); \
+	echo ">>> PostgreSQL pass finished in $$(( $$(date +%s) - start ))s"
+
+$(VENV)/bin/nox: $(PY)
+	$(PIP) install -q 'nox>=2024.4.15'
+
+test-matrix: venv $(VENV)/bin/nox
+	@echo ">>> Test matrix (nox, SQLite); interpreters from: $(or $(MATRIX_PATH),PATH)"
+	@start=$$(date +%s); \
+	PATH="$(MATRIX_PATH)$(if $(MATRIX_PATH),:)$$PATH" $(VENV)/bin/nox --reuse-existing-virtualenvs $(NOX_ARGS) -- $(PYTEST_ARGS); \
+	echo ">>> Test matrix passed in $$(( $$(date +%s) - start ))s"
+
+demo:
+	@echo "make demo arrives with the example marketplace (issue 7)"
+
+bench:
+	@echo "make bench arrives with the benchmarks"
+
+clean:
+	rm -rf .nox build dist *.egg-info .pytest_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

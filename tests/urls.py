@@ -1,0 +1,9 @@
+"""URLs for the test suite: the admin and pinax_connect's own URLs (webhooks etc.)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("stripe/", include("pinax_connect.urls")),
+]
