@@ -36,6 +36,7 @@ help:
 	@echo "make test-sqlite    the SQLite pass only"
 	@echo "make test-postgres  the PostgreSQL pass only (starts and removes its own cluster)"
 	@echo "make test-matrix    nox: (3.11, Django 4.2), (3.11, Django 5.2), (3.12, Django 6.0) on SQLite"
+	@echo "make test-browser   the end-to-end browser test of the example alone"
 	@echo "make demo           run the example marketplace"
 	@echo "make bench          run the benchmarks"
 	@echo "make clean          remove caches and build artefacts (keeps $(VENV))"
@@ -59,7 +60,7 @@ test: venv
 
 # The SQLite pass ignores a PINAX_CONNECT_TEST_DATABASE_URL from your shell.
 # pytest exits non-zero when it collects no tests (exit 5), which fails make.
-test-sqlite: venv
+test-sqlite: venv browser-deps
 	@echo ">>> Test pass 1/2: SQLite"
 	@start=$$(date +%s); \
 	env -u PINAX_CONNECT_TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS); \
@@ -80,11 +81,35 @@ test-matrix: venv $(VENV)/bin/nox
 	PATH="$(MATRIX_PATH)$(if $(MATRIX_PATH),:)$$PATH" $(VENV)/bin/nox --reuse-existing-virtualenvs $(NOX_ARGS) -- $(PYTEST_ARGS); \
 	echo ">>> Test matrix passed in $$(( $$(date +%s) - start ))s"
 
-demo:
-	@echo "make demo arrives with the example marketplace (issue 7)"
+# The example marketplace at http://127.0.0.1:8000, offline (fake Stripe) unless
+# STRIPE_SECRET_KEY is set; its data stays in example/.demo-data between runs.
+demo: venv
+	cd example && $(abspath $(PY)) manage.py migrate --noinput -v 0
+	cd example && $(abspath $(PY)) manage.py demo_setup
+	cd example && exec $(abspath $(PY)) manage.py runserver 127.0.0.1:8000
 
-bench:
-	@echo "make bench arrives with the benchmarks"
+.PHONY: browser-deps test-browser
+
+# Chromium for tests/browser: Debian's package (as root), never `playwright install`.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	else \
+		echo "browser-deps: /usr/bin/chromium is missing and we are not root: install Debian's chromium package"; \
+	fi
+
+# The end-to-end browser test alone (it also runs in the SQLite pass of `make test`).
+test-browser: venv browser-deps
+	env -u PINAX_CONNECT_TEST_DATABASE_URL $(PYTEST) tests/browser $(PYTEST_ARGS)
+
+# SQLite, then a throwaway PostgreSQL (skipped with a notice if it cannot start);
+# BENCH_QUICK=1 for a smoke run. Tables on stdout, JSON in benchmarks/results/.
+bench: venv
+	@start=$$(date +%s); \
+	$(PY) -m benchmarks; \
+	echo ">>> Benchmarks finished in $$(( $$(date +%s) - start ))s"
 
 clean:
 	rm -rf .nox build dist *.egg-info .pytest_cache .hypothesis

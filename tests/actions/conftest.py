@@ -6,9 +6,12 @@ bank account), ``express_account`` (a fresh US express account of ``other_user``
 Accounts are created through ``pinax_connect.actions.accounts.create`` against the
 fake Stripe installed by the ``fake_stripe`` fixture.
 """
+import functools
+
 import pytest
 
 from pinax_connect.actions import accounts
+from pinax_connect.testing.factories import merge, mock_object
 
 # Test values the fake (like Stripe's test mode) accepts as verified.
 US_BANK_ACCOUNT = {
@@ -107,7 +110,7 @@ def account_object(id="acct_1TestAccount00", **overrides):
         "type": "custom",
     }
     obj.update(overrides)
-    return obj
+    return {**_stripe_shaped("Account"), **obj}
 
 
 def bank_account_object(id="ba_1TestBank000000", account="acct_1TestAccount00", **overrides):
@@ -131,4 +134,15 @@ def bank_account_object(id="ba_1TestBank000000", account="acct_1TestAccount00", 
         "status": "new",
     }
     obj.update(overrides)
-    return obj
+    return {**_stripe_shaped("BankAccount"), **obj}
+
+
+def _stripe_shaped(resource):
+    """Every top-level field Stripe sends for ``resource`` (from the test kit); callers
+    replace the ones they care about."""
+    return merge(_stripe_shape(resource), {})  # a copy: callers may mutate nested values
+
+
+@functools.cache
+def _stripe_shape(resource):
+    return mock_object(resource)

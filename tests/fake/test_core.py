@@ -1,5 +1,6 @@
 """The fake Stripe's machinery, exercised through a real stripe.StripeClient."""
 
+import copy
 import io
 import json
 
@@ -12,14 +13,14 @@ from pinax_connect.testing.fake.encoding import decode_form, decode_multipart
 CAPS = {"card_payments": {"requested": True}, "transfers": {"requested": True}}
 
 
-def custom_account(client, **extra):
+def custom_account(stripe_client, **extra):
     params = {"type": "custom", "country": "US", "capabilities": CAPS}
     params.update(extra)
-    return client.v1.accounts.create(params)
+    return stripe_client.v1.accounts.create(params)
 
 
-def bank_token(client, **options):
-    return client.v1.tokens.create(
+def bank_token(stripe_client, **options):
+    return stripe_client.v1.tokens.create(
         {"bank_account": {"country": "US", "currency": "usd", "routing_number": "110000000",
                           "account_number": "000123456789"}},
         options or None,
@@ -56,183 +57,183 @@ def test_decode_multipart_separates_files_from_fields():
 # ---- errors ---------------------------------------------------------------------
 
 
-def test_unknown_top_level_parameter_is_rejected_with_its_name(client):
+def test_unknown_top_level_parameter_is_rejected_with_its_name(stripe_client):
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        client.v1.accounts.create({"type": "custom", "capabilities": CAPS, "colour": "red"})
+        stripe_client.v1.accounts.create({"type": "custom", "capabilities": CAPS, "colour": "red"})
     assert exc.value.param == "colour"
     assert "Received unknown parameter: colour" in exc.value.user_message
     assert exc.value.http_status == 400
 
 
-def test_nested_errors_name_the_bracket_path(client):
+def test_nested_errors_name_the_bracket_path(stripe_client):
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        custom_account(client, individual={"dob": {"year": "nineteen"}})
+        custom_account(stripe_client, individual={"dob": {"year": "nineteen"}})
     assert exc.value.param == "individual[dob][year]"
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        custom_account(client, individual={"shoe_size": "9"})
+        custom_account(stripe_client, individual={"shoe_size": "9"})
     assert exc.value.param == "individual[shoe_size]"
 
 
-def test_unrecognized_url_is_404(fake, client):
+def test_unrecognized_url_is_404(fake, stripe_client):
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        client.raw_request("get", "/v1/nothing_here")
+        stripe_client.raw_request("get", "/v1/nothing_here")
     assert exc.value.http_status == 404
     assert "Unrecognized request URL (GET: /v1/nothing_here)" in exc.value.user_message
 
 
-def test_unknown_stripe_account_header_is_forbidden(client):
+def test_unknown_stripe_account_header_is_forbidden(stripe_client):
     with pytest.raises(stripe.PermissionError) as exc:
-        client.v1.events.list({}, {"stripe_account": "acct_doesnotexist"})
+        stripe_client.v1.events.list({}, {"stripe_account": "acct_doesnotexist"})
     assert exc.value.error.code == "account_invalid" and exc.value.http_status == 403
 
 
 # ---- pagination and expansion -------------------------------------------------------
 
 
-def test_lists_paginate_newest_first(fake, client):
-    ids = [custom_account(client).id for _ in range(5)]
-    first = client.v1.accounts.list({"limit": 2})
+def test_lists_paginate_newest_first(fake, stripe_client):
+    ids = [custom_account(stripe_client).id for _ in range(5)]
+    first = stripe_client.v1.accounts.list({"limit": 2})
     assert [a.id for a in first.data] == ids[::-1][:2]
     assert first.has_more is True
-    second = client.v1.accounts.list({"limit": 2, "starting_after": first.data[-1].id})
+    second = stripe_client.v1.accounts.list({"limit": 2, "starting_after": first.data[-1].id})
     assert [a.id for a in second.data] == ids[::-1][2:4]
-    last = client.v1.accounts.list({"limit": 2, "starting_after": second.data[-1].id})
+    last = stripe_client.v1.accounts.list({"limit": 2, "starting_after": second.data[-1].id})
     assert [a.id for a in last.data] == [ids[0]] and last.has_more is False
-    back = client.v1.accounts.list({"limit": 2, "ending_before": ids[1]})
+    back = stripe_client.v1.accounts.list({"limit": 2, "ending_before": ids[1]})
     assert [a.id for a in back.data] == [ids[3], ids[2]]
-    assert [a.id for a in client.v1.accounts.list({"limit": 2}).auto_paging_iter()] == ids[::-1]
+    assert [a.id for a in stripe_client.v1.accounts.list({"limit": 2}).auto_paging_iter()] == ids[::-1]
 
 
 @pytest.mark.parametrize("limit", [0, 101, "ten"])
-def test_list_limit_out_of_range_is_rejected(client, limit):
+def test_list_limit_out_of_range_is_rejected(stripe_client, limit):
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        client.v1.accounts.list({"limit": limit})
+        stripe_client.v1.accounts.list({"limit": limit})
     assert exc.value.param == "limit"
 
 
-def test_created_filter_on_lists(fake, client):
-    old = custom_account(client)
+def test_created_filter_on_lists(fake, stripe_client):
+    old = custom_account(stripe_client)
     fake.advance(100)
-    new = custom_account(client)
-    assert [a.id for a in client.v1.accounts.list({"created": {"gte": new.created}}).data] == [new.id]
-    assert [a.id for a in client.v1.accounts.list({"created": {"lt": new.created}}).data] == [old.id]
+    new = custom_account(stripe_client)
+    assert [a.id for a in stripe_client.v1.accounts.list({"created": {"gte": new.created}}).data] == [new.id]
+    assert [a.id for a in stripe_client.v1.accounts.list({"created": {"lt": new.created}}).data] == [old.id]
 
 
-def test_expand_replaces_ids_with_objects(client):
-    acct = custom_account(client, business_type="company")
-    person = client.v1.accounts.persons.create(acct.id, {"first_name": "Ada"})
-    plain = client.v1.accounts.persons.retrieve(acct.id, person.id)
+def test_expand_replaces_ids_with_objects(stripe_client):
+    acct = custom_account(stripe_client, business_type="company")
+    person = stripe_client.v1.accounts.persons.create(acct.id, {"first_name": "Ada"})
+    plain = stripe_client.v1.accounts.persons.retrieve(acct.id, person.id)
     assert plain.account == acct.id
-    expanded = client.v1.accounts.persons.retrieve(acct.id, person.id, {"expand": ["account"]})
+    expanded = stripe_client.v1.accounts.persons.retrieve(acct.id, person.id, {"expand": ["account"]})
     assert expanded.account.id == acct.id and expanded.account.object == "account"
-    listed = client.v1.accounts.persons.list(acct.id, {"expand": ["data.account"]})
+    listed = stripe_client.v1.accounts.persons.list(acct.id, {"expand": ["data.account"]})
     assert listed.data[0].account.object == "account"
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        client.v1.accounts.persons.retrieve(acct.id, person.id, {"expand": ["nonsense"]})
+        stripe_client.v1.accounts.persons.retrieve(acct.id, person.id, {"expand": ["nonsense"]})
     assert "cannot be expanded (nonsense)" in exc.value.user_message
 
 
 # ---- idempotency -------------------------------------------------------------------
 
 
-def test_idempotent_replay_returns_the_first_response(fake, client):
-    first = client.v1.accounts.create(
+def test_idempotent_replay_returns_the_first_response(fake, stripe_client):
+    first = stripe_client.v1.accounts.create(
         {"type": "custom", "capabilities": CAPS}, {"idempotency_key": "k-1"})
-    again = client.v1.accounts.create({"type": "custom", "capabilities": CAPS}, {"idempotency_key": "k-1"})
+    again = stripe_client.v1.accounts.create({"type": "custom", "capabilities": CAPS}, {"idempotency_key": "k-1"})
     assert again.id == first.id
     assert len(fake.all("account")) == 1
     assert again.last_response.headers["Idempotent-Replayed"] == "true"
 
 
-def test_reusing_a_key_with_other_parameters_is_an_idempotency_error(fake, client):
-    client.v1.accounts.create({"type": "custom", "capabilities": CAPS}, {"idempotency_key": "k-2"})
+def test_reusing_a_key_with_other_parameters_is_an_idempotency_error(fake, stripe_client):
+    stripe_client.v1.accounts.create({"type": "custom", "capabilities": CAPS}, {"idempotency_key": "k-2"})
     with pytest.raises(stripe.IdempotencyError) as exc:
-        client.v1.accounts.create({"type": "express"}, {"idempotency_key": "k-2"})
+        stripe_client.v1.accounts.create({"type": "express"}, {"idempotency_key": "k-2"})
     assert exc.value.error.type == "idempotency_error"
     assert len(fake.all("account")) == 1
 
 
-def test_idempotency_keys_are_scoped_by_account(fake, client):
-    a, b = custom_account(client), custom_account(client)
-    ta = bank_token(client, stripe_account=a.id, idempotency_key="same")
-    tb = bank_token(client, stripe_account=b.id, idempotency_key="same")
+def test_idempotency_keys_are_scoped_by_account(fake, stripe_client):
+    a, b = custom_account(stripe_client), custom_account(stripe_client)
+    ta = bank_token(stripe_client, stripe_account=a.id, idempotency_key="same")
+    tb = bank_token(stripe_client, stripe_account=b.id, idempotency_key="same")
     assert ta.id != tb.id
 
 
 # ---- scoping -------------------------------------------------------------------------
 
 
-def test_objects_are_invisible_outside_their_account(client):
-    a, b = custom_account(client), custom_account(client)
+def test_objects_are_invisible_outside_their_account(stripe_client):
+    a, b = custom_account(stripe_client), custom_account(stripe_client)
     upload = io.BytesIO(b"%PDF-1.4 test")
-    f = client.v1.files.create({"purpose": "identity_document", "file": upload}, {"stripe_account": a.id})
-    assert client.v1.files.retrieve(f.id, options={"stripe_account": a.id}).id == f.id
+    f = stripe_client.v1.files.create({"purpose": "identity_document", "file": upload}, {"stripe_account": a.id})
+    assert stripe_client.v1.files.retrieve(f.id, options={"stripe_account": a.id}).id == f.id
     for options in ({"stripe_account": b.id}, {}):
         with pytest.raises(stripe.InvalidRequestError) as exc:
-            client.v1.files.retrieve(f.id, options=options)
+            stripe_client.v1.files.retrieve(f.id, options=options)
         assert exc.value.code == "resource_missing" and exc.value.http_status == 404
 
 
-def test_a_connected_account_cannot_read_another(client):
-    a, b = custom_account(client), custom_account(client)
-    assert client.v1.accounts.retrieve(a.id, options={"stripe_account": a.id}).id == a.id
+def test_a_connected_account_cannot_read_another(stripe_client):
+    a, b = custom_account(stripe_client), custom_account(stripe_client)
+    assert stripe_client.v1.accounts.retrieve(a.id, options={"stripe_account": a.id}).id == a.id
     with pytest.raises(stripe.InvalidRequestError):
-        client.v1.accounts.retrieve(a.id, options={"stripe_account": b.id})
+        stripe_client.v1.accounts.retrieve(a.id, options={"stripe_account": b.id})
 
 
 # ---- fault injection -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("status", [500, 429])
-def test_injected_errors_are_retried_with_the_same_key(fake, client, status):
+def test_injected_errors_are_retried_with_the_same_key(fake, stripe_client, status):
     fake.fail_next(1, status=status)
-    acct = client.v1.accounts.create({"type": "custom", "capabilities": CAPS})
+    acct = stripe_client.v1.accounts.create({"type": "custom", "capabilities": CAPS})
     records = [r for r in fake.requests if r.path == "/v1/accounts"]
     assert [r.status for r in records] == [status, 200]
     assert records[0].idempotency_key == records[1].idempotency_key
     assert [a["id"] for a in fake.all("account")] == [acct.id]
 
 
-def test_connection_errors_are_retried(fake, client):
+def test_connection_errors_are_retried(fake, stripe_client):
     fake.fail_next(1, connection_error=True)
-    client.v1.accounts.create({"type": "custom", "capabilities": CAPS})
+    stripe_client.v1.accounts.create({"type": "custom", "capabilities": CAPS})
     keys = {r.idempotency_key for r in fake.requests}
     assert len(fake.requests) == 2 and len(keys) == 1
     assert len(fake.all("account")) == 1
 
 
-def test_lost_response_is_replayed_on_retry_without_a_second_object(fake, client):
+def test_lost_response_is_replayed_on_retry_without_a_second_object(fake, stripe_client):
     fake.fail_next(1, lose_response=True, path="/v1/accounts")
-    acct = client.v1.accounts.create({"type": "custom", "capabilities": CAPS})
+    acct = stripe_client.v1.accounts.create({"type": "custom", "capabilities": CAPS})
     records = [r for r in fake.requests if r.path == "/v1/accounts"]
     assert len(records) == 2 and records[0].idempotency_key == records[1].idempotency_key
     assert [a["id"] for a in fake.all("account")] == [acct.id]
     assert acct.last_response.headers["Idempotent-Replayed"] == "true"
 
 
-def test_persistent_failures_surface_after_retries(fake, client):
+def test_persistent_failures_surface_after_retries(fake, stripe_client):
     fake.fail_next(3, status=500)
     with pytest.raises(stripe.APIError):
-        client.v1.accounts.create({"type": "custom", "capabilities": CAPS})
+        stripe_client.v1.accounts.create({"type": "custom", "capabilities": CAPS})
     assert [r.status for r in fake.requests] == [500, 500, 500]
     assert fake.all("account") == []
 
 
-def test_fault_path_filter_only_hits_matching_requests(fake, client):
-    acct = custom_account(client)
+def test_fault_path_filter_only_hits_matching_requests(fake, stripe_client):
+    acct = custom_account(stripe_client)
     fake.fail_next(1, status=500, path="/v1/accounts/{account}", method="GET")
-    client.v1.accounts.list()
+    stripe_client.v1.accounts.list()
     assert fake.requests[-1].status == 200
-    client.v1.accounts.retrieve(acct.id)
+    stripe_client.v1.accounts.retrieve(acct.id)
     assert [r.status for r in fake.requests[-2:]] == [500, 200]
 
 
 # ---- request log ---------------------------------------------------------------------------
 
 
-def test_request_records_describe_each_call_and_redact_secrets(fake, client):
-    acct = custom_account(client)
-    client.v1.accounts.external_accounts.create(acct.id, {"external_account": {
+def test_request_records_describe_each_call_and_redact_secrets(fake, stripe_client):
+    acct = custom_account(stripe_client)
+    stripe_client.v1.accounts.external_accounts.create(acct.id, {"external_account": {
         "object": "bank_account", "country": "US", "currency": "usd",
         "routing_number": "110000000", "account_number": "000999888777"}})
     record = fake.requests[-1]
@@ -247,11 +248,11 @@ def test_request_records_describe_each_call_and_redact_secrets(fake, client):
 # ---- events, clock, balances ---------------------------------------------------------------
 
 
-def test_emit_records_event_and_calls_listeners(fake, client):
+def test_emit_records_event_and_calls_listeners(fake, stripe_client):
     seen = []
     fake.listeners.append(seen.append)
-    acct = custom_account(client)
-    client.v1.accounts.update(acct.id, {"email": "x@example.com"}, {"idempotency_key": "upd-1"})
+    acct = custom_account(stripe_client)
+    stripe_client.v1.accounts.update(acct.id, {"email": "x@example.com"}, {"idempotency_key": "upd-1"})
     event = fake.events[-1]
     assert seen[-1] == event
     assert event["type"] == "account.updated" and event["account"] == acct.id
@@ -261,25 +262,25 @@ def test_emit_records_event_and_calls_listeners(fake, client):
     assert event["data"]["object"]["email"] == "x@example.com"
 
 
-def test_events_list_filters_and_scopes(fake, client):
-    acct = custom_account(client)
-    client.v1.accounts.update(acct.id, {"email": "x@example.com"})
-    client.v1.accounts.external_accounts.create(acct.id, {"external_account": "btok_us_verified"})
+def test_events_list_filters_and_scopes(fake, stripe_client):
+    acct = custom_account(stripe_client)
+    stripe_client.v1.accounts.update(acct.id, {"email": "x@example.com"})
+    stripe_client.v1.accounts.external_accounts.create(acct.id, {"external_account": "btok_us_verified"})
     opts = {"stripe_account": acct.id}
-    types = [e.type for e in client.v1.events.list({"limit": 100}, opts).data]
+    types = [e.type for e in stripe_client.v1.events.list({"limit": 100}, opts).data]
     assert "account.updated" in types and "account.external_account.created" in types
-    only = client.v1.events.list({"type": "account.external_account.*"}, opts).data
+    only = stripe_client.v1.events.list({"type": "account.external_account.*"}, opts).data
     assert {e.type for e in only} == {"account.external_account.created"}
-    several = client.v1.events.list({"types": ["account.updated", "capability.updated"]}, opts).data
+    several = stripe_client.v1.events.list({"types": ["account.updated", "capability.updated"]}, opts).data
     assert {e.type for e in several} <= {"account.updated", "capability.updated"} and several
-    assert client.v1.events.list().data == []  # connected-account events stay in their scope
-    event = client.v1.events.retrieve(only[0].id, options=opts)
+    assert stripe_client.v1.events.list().data == []  # connected-account events stay in their scope
+    event = stripe_client.v1.events.retrieve(only[0].id, options=opts)
     assert event.account == acct.id
     with pytest.raises(stripe.InvalidRequestError):
-        client.v1.events.retrieve(only[0].id)
+        stripe_client.v1.events.retrieve(only[0].id)
     fake.advance(10)
-    client.v1.accounts.update(acct.id, {"email": "y@example.com"})
-    recent = client.v1.events.list({"created": {"gte": fake.now()}}, opts).data
+    stripe_client.v1.accounts.update(acct.id, {"email": "y@example.com"})
+    recent = stripe_client.v1.events.list({"created": {"gte": fake.now()}}, opts).data
     assert [e.type for e in recent] == ["account.updated"]
 
 
@@ -318,9 +319,9 @@ def test_balances_hold_funds_until_released(fake):
 # ---- persistence ---------------------------------------------------------------------------
 
 
-def test_dump_and_load_round_trip_the_whole_fake(fake, client, tmp_path):
-    acct = custom_account(client, email="a@example.com")
-    client.v1.accounts.update(acct.id, {"metadata": {"k": "v"}})
+def test_dump_and_load_round_trip_the_whole_fake(fake, stripe_client, tmp_path):
+    acct = custom_account(stripe_client, email="a@example.com")
+    stripe_client.v1.accounts.update(acct.id, {"metadata": {"k": "v"}})
     fake.balance_add(acct.id, "usd", 123)
     path = tmp_path / "fake.json"
     fake.dump(path)
@@ -338,9 +339,9 @@ def test_dump_and_load_round_trip_the_whole_fake(fake, client, tmp_path):
 # ---- webhooks ------------------------------------------------------------------------------
 
 
-def test_signed_webhook_verifies_with_stripe(fake, client):
-    custom_account(client)
-    client.v1.accounts.update(fake.all("account")[0]["id"], {"email": "w@example.com"})
+def test_signed_webhook_verifies_with_stripe(fake, stripe_client):
+    custom_account(stripe_client)
+    stripe_client.v1.accounts.update(fake.all("account")[0]["id"], {"email": "w@example.com"})
     payload, header = signed_webhook(fake.events[-1], "whsec_test")
     event = stripe.Webhook.construct_event(payload, header, "whsec_test")
     assert event.id == fake.events[-1]["id"] and event.type == "account.updated"
@@ -356,12 +357,34 @@ def test_signed_webhook_header_format():
     assert header.startswith("t=1700000000,v1=") and len(header.split("v1=")[1]) == 64
 
 
-def test_async_client_calls_work_too(fake, client):
+def test_async_client_calls_work_too(fake, stripe_client):
     import asyncio
 
     async def go():
-        acct = await client.v1.accounts.create_async({"type": "custom", "capabilities": CAPS})
-        return await client.v1.accounts.retrieve_async(acct.id)
+        acct = await stripe_client.v1.accounts.create_async({"type": "custom", "capabilities": CAPS})
+        return await stripe_client.v1.accounts.retrieve_async(acct.id)
 
     assert asyncio.run(go()).object == "account"
     assert [r.method for r in fake.requests] == ["POST", "GET"]
+
+
+def test_returned_keys_keep_only_the_keys_every_object_of_a_type_had():
+    # The session's conformance check reads these class-level dicts: restore them after.
+    saved_keys = copy.deepcopy(FakeStripe.returned_keys)
+    saved_gaps = copy.deepcopy(FakeStripe.shape_gaps)
+    try:
+        FakeStripe.returned_keys.pop("customer", None)
+        fake = FakeStripe()
+        stripe_client = stripe.StripeClient("sk_test_x", http_client=fake)
+        stripe_client.v1.customers.create({"email": "a@example.com"})
+        assert "email" in FakeStripe.returned_keys["customer"]
+        fake.save({"id": "cus_partial", "object": "customer", "created": 1})  # a hand-made, partial object
+        stripe_client.v1.customers.retrieve("cus_partial")
+        assert "email" not in FakeStripe.returned_keys["customer"]
+        where = FakeStripe.shape_gaps["customer"]["email"]
+        assert where == "cus_partial in the response to GET /v1/customers/cus_partial"
+    finally:
+        FakeStripe.returned_keys.clear()
+        FakeStripe.returned_keys.update(saved_keys)
+        FakeStripe.shape_gaps.clear()
+        FakeStripe.shape_gaps.update(saved_gaps)

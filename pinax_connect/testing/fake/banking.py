@@ -2,17 +2,18 @@
 
 Full account and card numbers are checked (ABA routing checksum, IBAN mod-97,
 Luhn) and then reduced to ``last4`` and a ``fingerprint``: they are never kept.
-Stripe's test numbers with a payout or charge behaviour are remembered by that
-behaviour only: ``fake.state["bank_behaviors"][ba_id]`` holds a payout failure
-code (``no_account``, ``account_closed``...), ``fake.state["card_behaviors"]
-[token_or_card_id]`` the name of the equivalent test token suffix
-(``chargeDeclined``, ``chargeDeclinedInsufficientFunds``...).
+Stripe's test bank account numbers with a payout behaviour are remembered by
+that behaviour only: ``fake.state["bank_behaviors"][ba_id]`` holds a payout
+failure code (``no_account``, ``account_closed``...). Test cards live in
+:mod:`.cards`; their behaviour follows the card's fingerprint.
 """
 
-import hashlib
 import re
 
+from . import cards
+from .cards import fingerprint
 from .core import REDACTED, FakeStripeError, route
+from .core import reject_unknown as _unknown
 from . import persons as persons_mod
 from .requirements import EURO_COUNTRIES, default_currency
 
@@ -37,29 +38,6 @@ TEST_BANK_TOKENS = {
     "btok_de": ("DE", "eur", None, "DE89370400440532013000"),
 }
 
-# Test card numbers: number -> (brand, funding, behaviour or None).
-TEST_CARDS = {
-    "4242424242424242": ("Visa", "credit", None),
-    "4000056655665556": ("Visa", "debit", None),
-    "5555555555554444": ("MasterCard", "credit", None),
-    "5200828282828210": ("MasterCard", "debit", None),
-    "378282246310005": ("American Express", "credit", None),
-    "4000000000000002": ("Visa", "credit", "chargeDeclined"),
-    "4000000000009995": ("Visa", "credit", "chargeDeclinedInsufficientFunds"),
-    "4000000000000069": ("Visa", "credit", "chargeDeclinedExpiredCard"),
-    "4000000000000127": ("Visa", "credit", "chargeDeclinedIncorrectCvc"),
-    "4000002760003184": ("Visa", "credit", "authenticationRequired"),
-}
-
-# Test card tokens usable as external accounts (and by payments): id -> number.
-TEST_CARD_TOKENS = {
-    "tok_visa": "4242424242424242",
-    "tok_visa_debit": "4000056655665556",
-    "tok_mastercard": "5555555555554444",
-    "tok_mastercard_debit": "5200828282828210",
-    "tok_amex": "378282246310005",
-}
-
 _IBAN_LENGTHS = {
     "AT": 20, "BE": 16, "DE": 22, "ES": 24, "FI": 18, "FR": 27, "IE": 22,
     "IT": 27, "LU": 20, "NL": 18, "PT": 25,
@@ -73,12 +51,6 @@ _CARD_KEYS = {
     "address_city", "address_country", "address_line1", "address_line2",
     "address_state", "address_zip", "default_for_currency", "metadata",
 }
-
-
-def fingerprint(*parts):
-    """A stable, non-reversible-looking 16-character fingerprint."""
-    digest = hashlib.sha256(("pinax-fake|" + "|".join(parts)).encode()).hexdigest()
-    return digest[:16]
 
 
 def aba_valid(routing):
@@ -112,14 +84,6 @@ def luhn_valid(number):
         total += d
     return total % 10 == 0
 
-
-def _unknown(allowed, params, prefix):
-    if not isinstance(params, dict):
-        raise FakeStripeError.invalid(prefix, "Invalid object")
-    for key in params:
-        if key not in allowed:
-            name = "%s[%s]" % (prefix, key)
-            raise FakeStripeError(400, message="Received unknown parameter: %s" % name, param=name)
 
 
 def new_bank_account(fake, raw, param, default_country="US"):
@@ -193,7 +157,7 @@ def _bank_requirements():
 
 def new_card(fake, raw, param):
     """Validate raw card details and return a ``card`` object (number kept only
-    as ``last4``/``fingerprint``; a test behaviour in ``state["card_behaviors"]``)."""
+    as ``last4``/``fingerprint``, by which its test behaviour is found)."""
     _unknown(_CARD_KEYS, raw, param)
     number = str(raw.get("number") or "").replace(" ", "")
     if not number:
@@ -215,52 +179,8 @@ def new_card(fake, raw, param):
         raise FakeStripeError(
             402, "card_error", "Your card's expiration year is invalid.", code="invalid_expiry_year", param="exp_year"
         )
-    brand, funding, behavior = TEST_CARDS.get(number) or (_brand(number), "credit", None)
-    card = {
-        "id": fake.new_id("card"),
-        "object": "card",
-        "account": None,
-        "address_city": raw.get("address_city"),
-        "address_country": raw.get("address_country"),
-        "address_line1": raw.get("address_line1"),
-        "address_line1_check": "pass" if raw.get("address_line1") else None,
-        "address_line2": raw.get("address_line2"),
-        "address_state": raw.get("address_state"),
-        "address_zip": raw.get("address_zip"),
-        "address_zip_check": "pass" if raw.get("address_zip") else None,
-        "available_payout_methods": ["standard", "instant"] if funding == "debit" else None,
-        "brand": brand,
-        "country": "US",
-        "currency": (raw.get("currency") or "usd").lower() if funding == "debit" else None,
-        "customer": None,
-        "cvc_check": "pass" if raw.get("cvc") else None,
-        "default_for_currency": None,
-        "dynamic_last4": None,
-        "exp_month": exp_month,
-        "exp_year": exp_year,
-        "fingerprint": fingerprint("card", number),
-        "funding": funding,
-        "last4": number[-4:],
-        "metadata": {},
-        "name": raw.get("name"),
-        "status": None,
-        "tokenization_method": None,
-    }
-    if behavior:
-        fake.state.setdefault("card_behaviors", {})[card["id"]] = behavior
-    return card
-
-
-def _brand(number):
-    if number.startswith("4"):
-        return "Visa"
-    if number[:2] in {"51", "52", "53", "54", "55"} or number[:1] == "2":
-        return "MasterCard"
-    if number[:2] in {"34", "37"}:
-        return "American Express"
-    if number.startswith("6"):
-        return "Discover"
-    return "Unknown"
+    details = cards.card_details(number, exp_month, exp_year)
+    return cards.card_object(fake, details, raw=raw, cvc_check="pass" if raw.get("cvc") else None)
 
 
 def _token(fake, kind, **extra):
@@ -289,8 +209,10 @@ def test_token(fake, token_id, account):
             country,
         )
         token = _token(fake, "bank_account", bank_account=bank)
-    elif token_id in TEST_CARD_TOKENS:
-        card = new_card(fake, {"number": TEST_CARD_TOKENS[token_id], "exp_month": "12", "exp_year": str(1970 + fake.now() // 31_556_952 + 3), "cvc": "123"}, "card")
+    elif cards.test_card_number(token_id, ("tok_",)):
+        number = cards.test_card_number(token_id, ("tok_",))
+        exp_year = str(1970 + fake.now() // 31_556_952 + 3)
+        card = new_card(fake, {"number": number, "exp_month": "12", "exp_year": exp_year, "cvc": "123"}, "card")
         token = _token(fake, "card", card=card)
     else:
         return None
@@ -340,9 +262,6 @@ def create_token(fake, req):
         if isinstance(p[kind], str):  # card=<card id> of a customer: not modelled
             raise FakeStripeError.invalid("card", "Creating tokens from existing cards is not supported by the fake.")
         token = _token(fake, kind, card=new_card(fake, p[kind], "card"))
-        behavior = fake.state.get("card_behaviors", {}).get(token["card"]["id"])
-        if behavior:
-            fake.state["card_behaviors"][token["id"]] = behavior
     elif kind in ("account", "person"):
         params = p[kind]
         _validate_token_params(fake, kind, params, req.account)
@@ -365,7 +284,7 @@ def _validate_token_params(fake, kind, params, account):
     for key in params:
         if key not in allowed:
             name = "account[%s]" % key
-            raise FakeStripeError(400, message="Received unknown parameter: %s" % name, param=name)
+            raise FakeStripeError.unknown(name)
     if "individual" in params:
         scratch = persons_mod.blank_person(fake, account or "acct_token", person_id="person_scratch")
         persons_mod.apply_person(fake, scratch, params["individual"], "account[individual]", None, account)
@@ -377,8 +296,6 @@ def _validate_token_params(fake, kind, params, account):
 
 __all__ = [
     "REDACTED",
-    "TEST_CARDS",
-    "TEST_CARD_TOKENS",
     "TEST_BANK_TOKENS",
     "new_bank_account",
     "new_card",

@@ -7,7 +7,8 @@ The Stripe fee on a card charge is a deterministic 2.9% + 30 (minor units).
 import copy
 
 from .core import FakeStripeError, route
-from .customers import DECLINES, find_customer, number_of_card, resolve_source
+from .cards import DECLINES, number_of_card
+from .customers import find_customer, resolve_source
 from .ledger import (
     as_amount,
     as_currency,
@@ -198,6 +199,17 @@ def settle_charge(fake, ch, account, amount):
     return events
 
 
+def payment_amount(fake, req):
+    """``(amount, currency)`` of a charge or PaymentIntent create: both
+    required, the amount at least the currency's minimum charge."""
+    if "amount" not in req.params:
+        raise FakeStripeError.required("amount")
+    amount = as_amount(fake, req.params["amount"], "amount")
+    currency = as_currency(param(req, "currency"))
+    check_minimum(amount, currency)
+    return amount, currency
+
+
 def destination_params(fake, req):
     """``(transfer_data, param name)`` from ``transfer_data[...]`` or the legacy
     ``destination`` / ``destination[account]`` / ``destination[amount]``."""
@@ -252,11 +264,7 @@ def validate_connect_params(fake, req, amount, transfer_data, dest_name, fee, on
 @route("POST", "/v1/charges", params=CHARGE_CREATE)
 def create_charge(fake, req):
     account = req.account
-    if "amount" not in req.params:
-        raise FakeStripeError.required("amount")
-    amount = as_amount(fake, req.params["amount"], "amount")
-    currency = as_currency(param(req, "currency"))
-    check_minimum(amount, currency)
+    amount, currency = payment_amount(fake, req)
     transfer_data, dest_name = destination_params(fake, req)
     fee = param(req, "application_fee_amount", param(req, "application_fee"))
     fee = None if fee is None else as_amount(fake, fee, "application_fee_amount")
@@ -475,14 +483,20 @@ def retrieve_fee_refund(fake, req):
     return _find_fee_refund(fake, req)[1]
 
 
+def update_embedded(fake, parent, child, list_key, req):
+    """Update a sub-object's metadata (fee refund, transfer reversal) and its
+    copy in the parent's embedded list (both platform objects)."""
+    update_fields(child, req, ())
+    fake.save(child)
+    prepend(parent[list_key], child, new=False)
+    fake.save(parent)
+    return child
+
+
 @route("POST", "/v1/application_fees/{fee}/refunds/{id}", params={"metadata"})
 def update_fee_refund(fake, req):
     fee, fr = _find_fee_refund(fake, req)
-    update_fields(fr, req, ())
-    fake.save(fr)
-    prepend(fee["refunds"], fr)
-    fake.save(fee)
-    return fr
+    return update_embedded(fake, fee, fr, "refunds", req)
 
 
 # ---------------------------------------------------------------------------
@@ -684,8 +698,4 @@ def retrieve_reversal(fake, req):
 @route("POST", "/v1/transfers/{transfer}/reversals/{id}", params={"metadata"})
 def update_reversal(fake, req):
     tr, trr = _find_reversal(fake, req)
-    update_fields(trr, req, ())
-    fake.save(trr)
-    prepend(tr["reversals"], trr)
-    fake.save(tr)
-    return trr
+    return update_embedded(fake, tr, trr, "reversals", req)

@@ -20,6 +20,8 @@ from . import banking
 from . import persons as persons_mod
 from . import requirements as reqs
 from .core import PLATFORM, FakeStripe, FakeStripeError, route
+from .core import param_path as _p
+from .core import reject_unknown as _unknown
 
 ACCOUNT_TYPES = ("custom", "express", "standard")
 BUSINESS_TYPES = ("individual", "company", "non_profit", "government_entity")
@@ -66,21 +68,6 @@ def _private(fake, acct_id):
     return _conn(fake)["accounts"].setdefault(
         acct_id, {"caps": {}, "raised": None, "onboarded": False, "rejected": None}
     )
-
-
-def _p(*keys):
-    out = keys[0]
-    for key in keys[1:]:
-        out = "%s[%s]" % (out, key)
-    return out
-
-
-def _unknown(allowed, params, prefix):
-    if not isinstance(params, dict):
-        raise FakeStripeError.invalid(prefix, "Invalid object")
-    for key in params:
-        if key not in allowed:
-            raise FakeStripeError(400, message="Received unknown parameter: %s" % _p(prefix, key), param=_p(prefix, key))
 
 
 def _text(value):
@@ -475,11 +462,8 @@ def _external_from_param(fake, acct, raw, param, account_scope):
     if isinstance(raw, str):
         token = banking.use_token(fake, raw, account_scope, {"bank_account", "card"}, param)
         obj = copy.deepcopy(token.get("bank_account") or token.get("card"))
-        behavior = fake.state.get("card_behaviors", {}).get(obj["id"])
         if obj["object"] == "card":
             obj["id"] = fake.new_id("card")
-            if behavior:
-                fake.state["card_behaviors"][obj["id"]] = behavior
     elif isinstance(raw, dict):
         kind = raw.get("object") or "bank_account"
         if kind == "card":
@@ -857,7 +841,7 @@ def update_external_account(fake, req):
         if key == "metadata":
             obj["metadata"] = fake.merge_metadata(obj.get("metadata"), value)
         elif (key in bank_only) != (obj["object"] == "bank_account"):
-            raise FakeStripeError(400, message="Received unknown parameter: %s" % key, param=key)
+            raise FakeStripeError.unknown(key)
         elif key in ("exp_month", "exp_year"):
             obj[key] = fake.to_int(value, key)
         elif key == "account_holder_type" and value not in ("individual", "company"):

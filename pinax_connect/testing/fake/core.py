@@ -34,6 +34,7 @@ __all__ = [
     "route",
     "ROUTES",
     "API_VERSION",
+    "event_object",
 ]
 
 API_VERSION = _ApiVersion.CURRENT
@@ -195,6 +196,11 @@ class FakeStripeError(Exception):
         )
 
     @classmethod
+    def unknown(cls, param):
+        """400 ``Received unknown parameter: <param>``, as Stripe answers."""
+        return cls(400, message="Received unknown parameter: %s" % param, param=param)
+
+    @classmethod
     def required(cls, param):
         """400 ``parameter_missing`` for a required parameter."""
         return cls(
@@ -208,6 +214,25 @@ class FakeStripeError(Exception):
     def invalid(cls, param, message, code="parameter_invalid"):
         """400 for an invalid parameter value."""
         return cls(400, message=message, code=code, param=param)
+
+
+def param_path(prefix, *keys):
+    """Bracket-syntax parameter path: ``param_path("individual", "dob", "day")``
+    is ``individual[dob][day]`` (an empty prefix starts with the first key)."""
+    out = prefix
+    for key in keys:
+        out = "%s[%s]" % (out, key) if out else key
+    return out
+
+
+def reject_unknown(allowed, params, prefix):
+    """400 unless ``params`` is a hash whose keys are all in ``allowed``
+    (for nested parameters such as ``individual[...]``)."""
+    if not isinstance(params, dict):
+        raise FakeStripeError.invalid(prefix, "Invalid object")
+    for key in params:
+        if key not in allowed:
+            raise FakeStripeError.unknown(param_path(prefix, key))
 
 
 class FakeOAuthError(FakeStripeError):
@@ -274,6 +299,34 @@ def _base62(n, width):
     return out.rjust(width, "0")
 
 
+def event_object(event_id, event_type, obj, created, account=None, previous_attributes=None,
+                 pending_webhooks=1, request_id=None, idempotency_key=None):
+    """The ``event`` Stripe sends about ``obj`` (deep-copied into ``data.object``).
+
+    ``account`` is set for events of connected accounts (Connect webhooks) and
+    left out otherwise, as Stripe does. Used by :meth:`FakeStripe.emit` and by
+    :func:`pinax_connect.testing.factories.mock_event`.
+    """
+    data = {"object": copy.deepcopy(obj)}
+    if previous_attributes is not None:
+        data["previous_attributes"] = copy.deepcopy(previous_attributes)
+    event = {
+        "id": event_id,
+        "object": "event",
+        "account": account,
+        "api_version": API_VERSION,
+        "created": created,
+        "data": data,
+        "livemode": False,
+        "pending_webhooks": pending_webhooks,
+        "request": {"id": request_id, "idempotency_key": idempotency_key},
+        "type": event_type,
+    }
+    if account is None:
+        del event["account"]
+    return event
+
+
 # --------------------------------------------------------------------------
 # The client
 
@@ -285,7 +338,9 @@ class FakeStripe(stripe.HTTPClient):
     name = "pinax_connect_fake"
 
     all_requests: list = []  # every RequestRecord of every instance
-    returned_objects: dict = {}  # object type -> latest example returned
+    returned_objects: dict = {}  # object type -> fullest example returned
+    returned_keys: dict = {}  # object type -> keys every returned object of it had
+    shape_gaps: dict = {}  # object type -> {key: where it was first missing}
 
     def __init__(self, state=None, now=None):
         super().__init__()
@@ -473,11 +528,7 @@ class FakeStripe(stripe.HTTPClient):
             ops = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
             for op, value in created.items():
                 if op not in ops:
-                    raise FakeStripeError(
-                        400,
-                        message="Received unknown parameter: created[%s]" % op,
-                        param="created[%s]" % op,
-                    )
+                    raise FakeStripeError.unknown("created[%s]" % op)
                 bound = self.to_int(value, "created[%s]" % op)
                 items = [o for o in items if ops[op](o.get("created", 0), bound)]
             return items
@@ -529,26 +580,13 @@ class FakeStripe(stripe.HTTPClient):
     def emit(self, event_type, obj, account=None, previous_attributes=None):
         """Record the Event Stripe would send and hand it to ``listeners``."""
         req = self._current
-        data = {"object": copy.deepcopy(obj)}
-        if previous_attributes is not None:
-            data["previous_attributes"] = copy.deepcopy(previous_attributes)
-        event = {
-            "id": self.new_id("evt"),
-            "object": "event",
-            "account": account,
-            "api_version": API_VERSION,
-            "created": self.now(),
-            "data": data,
-            "livemode": False,
-            "pending_webhooks": max(1, len(self.listeners)),
-            "request": {
-                "id": req.id if req else None,
-                "idempotency_key": req.idempotency_key if req else None,
-            },
-            "type": event_type,
-        }
-        if account is None:
-            del event["account"]
+        event = event_object(
+            self.new_id("evt"), event_type, obj, self.now(), account=account,
+            previous_attributes=previous_attributes,
+            pending_webhooks=max(1, len(self.listeners)),
+            request_id=req.id if req else None,
+            idempotency_key=req.idempotency_key if req else None,
+        )
         self.save(event, account)
         self.state["events"].append([self._scope(account), event["id"]])
         for listener in list(self.listeners):
@@ -573,10 +611,16 @@ class FakeStripe(stripe.HTTPClient):
         return entry
 
     def release_pending(self, account=None):
-        """Make ``account``'s (None = the platform's) pending funds available."""
+        """Make ``account``'s (None = the platform's) pending funds available:
+        the balance moves and its ``pending`` balance transactions become
+        ``available`` (``available_on`` = now), as when Stripe settles them."""
         for entry in self.state["balances"].get(self._scope(account), {}).values():
             entry["available"] += entry["pending"]
             entry["pending"] = 0
+        for txn in self.all("balance_transaction", account):
+            if txn.get("status") == "pending":
+                txn["status"] = "available"
+                txn["available_on"] = min(txn["available_on"], self.now())
 
     # ---- fault injection -----------------------------------------------------------
 
@@ -764,11 +808,7 @@ class FakeStripe(stripe.HTTPClient):
             if r.params is not None:
                 for name in req.params:
                     if name not in r.params:
-                        raise FakeStripeError(
-                            400,
-                            message="Received unknown parameter: %s" % name,
-                            param=name,
-                        )
+                        raise FakeStripeError.unknown(name)
             self._current = req
             try:
                 result = r.handler(self, req)
@@ -812,7 +852,7 @@ class FakeStripe(stripe.HTTPClient):
             headers["Stripe-Should-Retry"] = "false"
         object_type = body.get("object") if isinstance(body, dict) and status < 400 else None
         if object_type:
-            self._remember_shapes(body)
+            self._remember_shapes(body, "%s %s" % (req.method, req.path))
         self._record(req, status, object_type)
         return json.dumps(body), status, headers
 
@@ -831,17 +871,33 @@ class FakeStripe(stripe.HTTPClient):
         FakeStripe.all_requests.append(record)
 
     @classmethod
-    def _remember_shapes(cls, obj):
+    def _remember_shapes(cls, obj, where=None):
+        """Note the shape of every object in a response (nested ones too), for
+        the spec-conformance test: ``returned_objects`` keeps the fullest
+        example of each type, ``returned_keys`` the keys that EVERY returned
+        object of that type had, and ``shape_gaps[type][key]`` says where a
+        key was first missing (object id and request). Deletion stubs count
+        as ``deleted_<type>``."""
         if isinstance(obj, dict):
             kind = obj.get("object")
             if isinstance(kind, str) and kind not in ("list", "search_result"):
-                # Keep the fullest example of each type (some shapes vary,
-                # e.g. a card token carries ``card``, an account token not).
+                if obj.get("deleted") is True:
+                    kind = "deleted_" + kind
                 known = cls.returned_objects.get(kind)
                 if known is None or len(obj) >= len(known):
                     cls.returned_objects[kind] = obj
+                keys = cls.returned_keys.get(kind)
+                if keys is None:
+                    cls.returned_keys[kind] = set(obj)
+                    # Keys absent from the first object were missing there.
+                    cls.shape_gaps.setdefault(kind, {})[None] = "%s in the response to %s" % (obj.get("id"), where)
+                elif not keys <= obj.keys():
+                    gaps = cls.shape_gaps.setdefault(kind, {})
+                    for key in keys - obj.keys():
+                        gaps.setdefault(key, "%s in the response to %s" % (obj.get("id"), where))
+                    cls.returned_keys[kind] = keys & set(obj)
             for value in obj.values():
-                cls._remember_shapes(value)
+                cls._remember_shapes(value, where)
         elif isinstance(obj, list):
             for value in obj:
-                cls._remember_shapes(value)
+                cls._remember_shapes(value, where)

@@ -1,141 +1,29 @@
 """Customers, their card sources, and payment methods in the fake Stripe.
 
 Test values: ``tok_<card>`` (charge and customer sources) and ``pm_card_<card>``
-(payment methods) for the cards in ``TEST_CARDS``; raw card numbers work too.
+(payment methods) for the cards in :data:`.cards.TEST_CARDS`; raw card numbers work too.
 The fake never keeps a full card number, only brand, last4 and a fingerprint.
 """
 
 import copy
 
-from .banking import fingerprint as bank_fingerprint
 from .banking import use_token
+from .cards import (
+    card_details,
+    card_object,
+    details_of_card,
+    test_card_number,
+)
 from .core import FakeStripeError, route
 from .ledger import list_of, merge_metadata, param, sub_list, update_fields
-
-# ---------------------------------------------------------------------------
-# Test cards
-
-# name -> (number, brand, funding). The behaviour follows the number.
-TEST_CARDS = {
-    "visa": ("4242424242424242", "visa", "credit"),
-    "visa_debit": ("4000056655665556", "visa", "debit"),
-    "mastercard": ("5555555555554444", "mastercard", "credit"),
-    "amex": ("378282246310005", "amex", "credit"),
-    "discover": ("6011111111111117", "discover", "credit"),
-    "bypassPending": ("4000000000000077", "visa", "credit"),
-    "chargeDeclined": ("4000000000000002", "visa", "credit"),
-    "chargeDeclinedInsufficientFunds": ("4000000000009995", "visa", "credit"),
-    "chargeDeclinedLostCard": ("4000000000009987", "visa", "credit"),
-    "chargeDeclinedStolenCard": ("4000000000009979", "visa", "credit"),
-    "chargeDeclinedFraudulent": ("4100000000000019", "visa", "credit"),
-    "chargeDeclinedExpiredCard": ("4000000000000069", "visa", "credit"),
-    "chargeDeclinedIncorrectCvc": ("4000000000000127", "visa", "credit"),
-    "authenticationRequired": ("4000002760003184", "visa", "credit"),
-}
-_CARD_BY_NUMBER = {number: name for name, (number, _, _) in TEST_CARDS.items()}
-
-# number -> (code, decline_code, message) of the card error Stripe returns.
-DECLINES = {
-    "4000000000000002": ("card_declined", "generic_decline", "Your card was declined."),
-    "4000000000009995": ("card_declined", "insufficient_funds", "Your card has insufficient funds."),
-    "4000000000009987": ("card_declined", "lost_card", "Your card was declined."),
-    "4000000000009979": ("card_declined", "stolen_card", "Your card was declined."),
-    "4100000000000019": ("card_declined", "fraudulent", "Your card was declined."),
-    "4000000000000069": ("expired_card", "expired_card", "Your card has expired."),
-    "4000000000000127": ("incorrect_cvc", "incorrect_cvc", "Your card's security code is incorrect."),
-}
-AUTHENTICATION_REQUIRED = {"4000002760003184"}
 
 # ---------------------------------------------------------------------------
 # Cards and payment methods
 
 
-def _fingerprint(number):
-    # The same fingerprint banking.py gives a tokenized card, so a card's
-    # test behaviour is found whichever way it entered the fake.
-    return bank_fingerprint("card", number)
-
-
-def _brand(number):
-    if number.startswith("4"):
-        return "visa"
-    if number[:1] == "5" or number[:2] == "22":
-        return "mastercard"
-    if number[:2] in ("34", "37"):
-        return "amex"
-    if number.startswith("6"):
-        return "discover"
-    return "unknown"
-
-
-def card_details(number, exp_month=12, exp_year=2034, funding=None):
-    """What we keep about a card: never the full number, only a fingerprint."""
-    name = _CARD_BY_NUMBER.get(number)
-    brand, fund = (TEST_CARDS[name][1], TEST_CARDS[name][2]) if name else (_brand(number), "credit")
-    return {
-        "brand": brand,
-        "country": "US",
-        "exp_month": int(exp_month),
-        "exp_year": int(exp_year),
-        "fingerprint": _fingerprint(number),
-        "funding": funding or fund,
-        "last4": number[-4:],
-    }
-
-
-def number_of_card(details):
-    """The test card number behind stored details (by fingerprint)."""
-    for number in _CARD_BY_NUMBER:
-        if _fingerprint(number) == details.get("fingerprint"):
-            return number
-    return None
-
-
-def test_card_number(value, prefixes):
-    """The number of a magic test value like ``tok_visa`` / ``pm_card_visa``."""
-    for prefix in prefixes:
-        if isinstance(value, str) and value.startswith(prefix):
-            name = value[len(prefix):]
-            if name.startswith("visa_") and name[5:] in TEST_CARDS:
-                name = name[5:]
-            if name in TEST_CARDS:
-                return TEST_CARDS[name][0]
-    return None
-
-
 def card_source(fake, details, account, customer=None):
-    """A legacy ``card`` object (customer source / charge source)."""
-    card = {
-        "id": fake.new_id("card"),
-        "object": "card",
-        "account": None,
-        "address_city": None,
-        "address_country": None,
-        "address_line1": None,
-        "address_line1_check": None,
-        "address_line2": None,
-        "address_state": None,
-        "address_zip": None,
-        "address_zip_check": None,
-        "available_payout_methods": None,
-        "brand": _BRAND_NAMES.get(details["brand"], details["brand"].title()),
-        "country": details["country"],
-        "currency": None,
-        "customer": customer,
-        "cvc_check": "pass",
-        "default_for_currency": None,
-        "dynamic_last4": None,
-        "exp_month": details["exp_month"],
-        "exp_year": details["exp_year"],
-        "fingerprint": details["fingerprint"],
-        "funding": details["funding"],
-        "last4": details["last4"],
-        "metadata": {},
-        "name": None,
-        "status": None,
-        "tokenization_method": None,
-    }
-    return fake.save(card, account)
+    """A legacy ``card`` object (customer source / charge source), stored."""
+    return fake.save(card_object(fake, details, customer), account)
 
 
 _PM_TYPES = (
@@ -215,28 +103,14 @@ def resolve_source(fake, value, account, customer=None, name="source"):
     (``card_*``) of the customer, or a payment method."""
     card = card_from_token(fake, value, account, name=name)
     if card is not None:
-        return card["id"], _details_of_card(card)
+        return card["id"], details_of_card(card)
     if isinstance(value, str) and value.startswith("pm_"):
         pm = resolve_payment_method(fake, value, account, name)
         return pm["id"], pm["card"]
     card = fake.get(value, account, "card")
     if card is None or (customer and card.get("customer") not in (None, customer)):
         raise FakeStripeError.missing("source", value, param=name)
-    return card["id"], _details_of_card(card)
-
-
-def _details_of_card(card):
-    return {k: card[k] for k in ("country", "exp_month", "exp_year", "fingerprint",
-                                 "funding", "last4")} | {"brand": _brand_key(card["brand"])}
-
-
-# payment methods say "amex", legacy card objects "American Express"
-_BRAND_NAMES = {"visa": "Visa", "mastercard": "MasterCard", "amex": "American Express",
-                "discover": "Discover"}
-
-
-def _brand_key(display):
-    return {v: k for k, v in _BRAND_NAMES.items()}.get(display, display.lower())
+    return card["id"], details_of_card(card)
 
 
 # ---------------------------------------------------------------------------
@@ -463,7 +337,7 @@ def _already_attached():
 
 @route("POST", "/v1/payment_methods", params={
     "billing_details", "card", "customer", "metadata", "payment_method", "type",
-} | set(_PM_TYPES))
+} | set(_PM_TYPES) - {"card_present"})  # card_present is read-only: in-person payments
 def create_payment_method(fake, req):
     kind = param(req, "type")
     if kind != "card":

@@ -17,16 +17,16 @@ from .charges import (
     destination_params,
     find_charge,
     new_charge,
+    payment_amount,
     refund_application_fee,
     reverse_transfer_funds,
     settle_charge,
     validate_connect_params,
 )
 from .core import FakeStripe, FakeStripeError, route
+from .cards import AUTHENTICATION_REQUIRED, number_of_card
 from .customers import (
-    AUTHENTICATION_REQUIRED,
     find_customer,
-    number_of_card,
     payment_method_object,
     resolve_payment_method,
     resolve_source,
@@ -293,11 +293,7 @@ def payment_intent_object(fake, account, *, amount, currency, customer=None, des
 @route("POST", "/v1/payment_intents", params=PI_CREATE)
 def create_payment_intent(fake, req):
     account = req.account
-    if "amount" not in req.params:
-        raise FakeStripeError.required("amount")
-    amount = as_amount(fake, req.params["amount"], "amount")
-    currency = as_currency(param(req, "currency"))
-    check_minimum(amount, currency)
+    amount, currency = payment_amount(fake, req)
     transfer_data, dest_name = destination_params(fake, req)
     fee = param(req, "application_fee_amount")
     fee = None if fee is None else as_amount(fake, fee, "application_fee_amount")

@@ -8,6 +8,8 @@ their ``*_provided`` flags: the values are never kept, not even in tokens.
 import re
 
 from .core import REDACTED, FakeStripeError
+from .core import param_path as _p
+from .core import reject_unknown as _unknown
 
 _ADDRESS_KEYS = {"city", "country", "line1", "line2", "postal_code", "state"}
 _KANA_KEYS = _ADDRESS_KEYS | {"town"}
@@ -115,21 +117,6 @@ def blank_company():
     }
 
 
-def _p(prefix, *keys):
-    """Bracket-syntax parameter path: ``_p("individual", "dob", "day")``."""
-    out = prefix
-    for key in keys:
-        out = "%s[%s]" % (out, key) if out else key
-    return out
-
-
-def _unknown(allowed, params, prefix):
-    if not isinstance(params, dict):
-        raise FakeStripeError.invalid(prefix, "Invalid object")
-    for key in params:
-        if key not in allowed:
-            name = _p(prefix, key)
-            raise FakeStripeError(400, message="Received unknown parameter: %s" % name, param=name)
 
 
 def _text(value):

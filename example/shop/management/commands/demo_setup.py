@@ -1,0 +1,81 @@
+"""``manage.py demo_setup``: demo users, a seller with an item, and how to log in.
+
+Run by ``make demo`` after ``migrate``; running it again changes nothing.
+"""
+import secrets
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from pinax_connect.actions import accounts
+
+from shop.models import Item, seller_account
+
+# Stripe's test-mode identity and bank data: the account is verified at once.
+TEST_INDIVIDUAL = {
+    "first_name": "Jenny",
+    "last_name": "Rosen",
+    "email": "seller@example.com",
+    "phone": "+15555550100",
+    "dob": {"day": 1, "month": 1, "year": 1901},
+    "address": {"line1": "address_full_match", "city": "San Francisco", "state": "CA",
+                "postal_code": "94110", "country": "US"},
+    "ssn_last_4": "0000",
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo users (admin, seller with a custom account and an item, buyer) and print their logins."
+
+    def handle(self, *args, **options):
+        password = self.demo_password()
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.com", password)
+        for name in ("seller", "buyer"):
+            if not User.objects.filter(username=name).exists():
+                User.objects.create_user(name, f"{name}@example.com", password)
+        seller = User.objects.get(username="seller")
+        if seller_account(seller) is None:
+            self.onboard(seller)
+        if settings.FAKE_STRIPE:
+            from fakestripe.fake import exclusive, settle
+
+            with exclusive():
+                settle()  # deliver the fake's webhooks and save its state
+        self.stdout.write(self.style.SUCCESS(
+            "\nThe example marketplace runs at http://127.0.0.1:8000/%s\n"
+            "  admin  / %s   (superuser: /admin/)\n"
+            "  seller / %s   (custom account, one item for sale)\n"
+            "  buyer  / %s\n" % (
+                "  (offline: fake Stripe)" if settings.FAKE_STRIPE else "  (Stripe test mode)",
+                password, password, password,
+            )
+        ))
+
+    def demo_password(self):
+        """One random password for the demo users, kept in the data directory across runs."""
+        path = settings.DATA_DIR / "demo-password.txt"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(9))
+        return path.read_text().strip()
+
+    def onboard(self, seller):
+        account = accounts.create(
+            seller, "US", type="custom",
+            business_type="individual",
+            individual=TEST_INDIVIDUAL,
+            business_profile={"mcc": "5734", "url": "https://example.com"},
+            external_account="btok_us_verified",
+            tos_acceptance={"date": int(time.time()), "ip": "127.0.0.1"},
+        )
+        Item.objects.create(
+            seller=seller, title="Field guide to Stripe Connect",
+            description="A short e-book about marketplaces.",
+            content="Chapter 1: the platform takes a fee, the seller gets the rest.",
+            price=Decimal("20.00"), currency="usd",
+        )
+        self.stdout.write(f"Created the seller's custom account {account.stripe_id}")

@@ -1,0 +1,89 @@
+"""What the marketplace itself stores: items for sale and purchases.
+
+Everything about money lives in Stripe and is mirrored by pinax_connect
+(``pinax_connect.models``); a ``Purchase`` only keeps the Stripe ids that tie it
+to that mirror.
+"""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from pinax_connect import money
+from pinax_connect.models import Account, PaymentIntent
+
+
+def seller_account(user):
+    """The connected account ``user`` sells through (``None`` until onboarded)."""
+    if not user.is_authenticated:
+        return None
+    return Account.objects.filter(user=user, authorized=True).order_by("pk").first()
+
+
+class Item(models.Model):
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    # What a buyer gets once the purchase is paid.
+    content = models.TextField(help_text="Shown to buyers once they have paid.")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="usd")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("shop:item", args=[self.pk])
+
+    @property
+    def account(self):
+        return seller_account(self.seller)
+
+    def application_fee(self):
+        """The marketplace's cut, rounded down to the currency's minor unit."""
+        minor = money.to_minor(self.price, self.currency) * settings.MARKETPLACE_FEE_PERCENT // 100
+        return money.from_minor(minor, self.currency)
+
+    def is_owned_by(self, user):
+        return user.is_authenticated and self.purchases.filter(buyer=user, status=Purchase.PAID).exists()
+
+
+class Purchase(models.Model):
+    PENDING, PAID, FAILED, REFUNDED = "pending", "paid", "failed", "refunded"
+    STATUSES = [(s, s) for s in (PENDING, PAID, FAILED, REFUNDED)]
+    PAYMENT_INTENT, CHECKOUT = "payment_intent", "checkout"
+    METHODS = [(PAYMENT_INTENT, "Card payment"), (CHECKOUT, "Stripe Checkout")]
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="purchases")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchases")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    application_fee = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    method = models.CharField(max_length=16, choices=METHODS)
+    status = models.CharField(max_length=16, choices=STATUSES, default=PENDING)
+    # Stripe ids: the PaymentIntent (set by the view, or by the Checkout webhook) and the session.
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    checkout_session_id = models.CharField(max_length=255, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.item} for {self.buyer} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("shop:purchase", args=[self.pk])
+
+    @property
+    def payment_intent(self):
+        """pinax_connect's mirror of the payment (``None`` before Stripe reported it)."""
+        if not self.payment_intent_id:
+            return None
+        return PaymentIntent.objects.filter(stripe_id=self.payment_intent_id).first()

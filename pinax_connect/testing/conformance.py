@@ -1,0 +1,275 @@
+"""Check what a test session sent to and got from :class:`FakeStripe` against
+Stripe's published OpenAPI spec (``spec3.yaml``).
+
+Two questions, answered from what the fake recorded while the tests ran
+(``FakeStripe.all_requests`` and ``FakeStripe.returned_keys``):
+
+* every request: does its path template and method exist in the spec, and is
+  every top-level parameter sent known to that operation (form body for POST,
+  query parameters for GET/DELETE)?
+* every object type the fake returned: does it carry every top-level property
+  of the spec's schema for that type (``deleted_<type>`` stubs against the
+  deleted schema)?
+
+The spec is about 4 MB of YAML and takes seconds to parse, so :func:`load_spec`
+caches the parsed dict as a pickle keyed by the file's path, size and mtime.
+
+:func:`move_conformance_last` is a ``pytest_collection_modifyitems`` helper
+that puts tests marked ``spec_conformance`` after every other test, so they
+see the requests of the whole session.
+"""
+
+import hashlib
+import os
+import pickle
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+__all__ = [
+    "MARKER",
+    "NEWER_THAN_SPEC",
+    "SPEC_ENV",
+    "SUMMARY_KEY",
+    "Report",
+    "check_objects",
+    "check_requests",
+    "check_route_params",
+    "declared_by_stripe_python",
+    "default_spec_path",
+    "load_spec",
+    "move_conformance_last",
+    "spec_operations",
+]
+
+SPEC_ENV = "PINAX_CONNECT_STRIPE_SPEC"
+MARKER = "spec_conformance"
+# Where the conformance tests leave their summary lines for the terminal report.
+SUMMARY_KEY = pytest.StashKey[list]()
+
+# Paths that are not part of Stripe's OpenAPI spec: OAuth lives on
+# connect.stripe.com and is documented separately.
+OUTSIDE_SPEC = ("/oauth/",)
+
+# Parameters newer than the spec (API version 2023-08-16) that the API version
+# stripe-python 16 pins accepts: (method, path, parameter) -> the stripe-python
+# params class that declares it (a test checks that it really does).
+NEWER_THAN_SPEC = {
+    ("POST", "/v1/accounts", "controller"): "AccountCreateParams",
+    ("POST", "/v1/account_links", "collection_options"): "AccountLinkCreateParams",
+    ("GET", "/v1/accounts/{account}/external_accounts", "object"): "AccountExternalAccountListParams",
+}
+
+
+def declared_by_stripe_python(params_class, name):
+    """Whether ``stripe.params.<params_class>`` declares parameter ``name``."""
+    import stripe.params
+
+    cls = getattr(stripe.params, params_class, None)
+    return cls is not None and name in getattr(cls, "__annotations__", {})
+
+
+def _newer_than_spec(method, pattern, name):
+    params_class = NEWER_THAN_SPEC.get((method, pattern, name))
+    return params_class is not None and declared_by_stripe_python(params_class, name)
+
+
+# Top-level properties Stripe leaves out of an object in some cases, so a fake
+# that leaves them out too is right (type -> {property: why}).
+CONDITIONAL_PROPERTIES = {
+    "token": {
+        "bank_account": "only on bank account tokens",
+        "card": "only on card tokens",
+    },
+    "event": {"account": "only on events of connected accounts (Connect webhooks)"},
+}
+
+
+def default_spec_path(repo_root):
+    """``$PINAX_CONNECT_STRIPE_SPEC``, else ``<repo_root>/../shared/stripe-openapi/spec3.yaml``."""
+    override = os.environ.get(SPEC_ENV)
+    if override:
+        return Path(override)
+    return Path(repo_root).resolve().parent / "shared" / "stripe-openapi" / "spec3.yaml"
+
+
+def _cache_file(path, cache_dir):
+    stat = os.stat(path)
+    key = "%s|%d|%d" % (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    return Path(cache_dir) / ("stripe-spec-%s.pickle" % digest)
+
+
+def load_spec(path, cache_dir=None):
+    """The parsed spec at ``path`` (needs PyYAML), from the pickle cache when
+    the file's size and mtime did not change. ``cache_dir`` defaults to
+    ``<tmp>/pinax_connect``. Returns ``(spec, from_cache)``."""
+    cache_dir = Path(cache_dir or Path(tempfile.gettempdir()) / "pinax_connect")
+    cached = _cache_file(path, cache_dir)
+    try:
+        with open(cached, "rb") as fh:
+            return pickle.load(fh), True
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    import yaml  # optional: only the conformance check needs it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, encoding="utf-8") as fh:
+        spec = yaml.load(fh, Loader=loader)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a concurrent run never reads half a pickle.
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(spec, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only temp dir only costs speed
+    return spec, False
+
+
+def _shape(template):
+    """``/v1/accounts/{account}/persons/{id}`` -> ``/v1/accounts/{}/persons/{}``:
+    placeholders match by position, whatever their names."""
+    return re.sub(r"\{[^}/]+\}", "{}", template)
+
+
+def _operation_params(operation):
+    names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+    content = (operation.get("requestBody") or {}).get("content") or {}
+    for media in content.values():
+        names |= set((media.get("schema") or {}).get("properties") or {})
+    return names
+
+
+def spec_operations(spec):
+    """``{(METHOD, path shape): (spec path, {known top-level params})}``."""
+    ops = {}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "post", "delete"):
+                ops[(method.upper(), _shape(path))] = (path, _operation_params(operation))
+    return ops
+
+
+@dataclass
+class Report:
+    """What a check looked at and what it found wrong."""
+
+    checked: int = 0
+    skipped: dict = field(default_factory=dict)  # reason -> count
+    operations: set = field(default_factory=set)
+    problems: list = field(default_factory=list)  # human-readable lines
+
+    def skip(self, reason):
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+
+def _allowed_by_fake(route_params, name):
+    # A parameter the route's allow-list rejects got Stripe's own 400
+    # "Received unknown parameter": the fake behaved like Stripe.
+    return route_params is None or name in route_params or name == "expand"
+
+
+def check_requests(records, spec, routes):
+    """Check request records (``FakeStripe.all_requests``) against the spec.
+
+    Returns ``(report, unknown_paths, unknown_params)``; the last two are
+    lists of ``(method, route pattern, param or None, example path)``.
+    """
+    ops = spec_operations(spec)
+    route_params = {(r.method, r.pattern): r.params for r in routes}
+    report = Report()
+    unknown_paths, unknown_params, seen = [], [], set()
+    for rec in records:
+        if rec.route_pattern is None:
+            report.skip("no route in the fake (answered 404 like Stripe)")
+            continue
+        if rec.route_pattern.startswith(OUTSIDE_SPEC):
+            report.skip("OAuth (connect.stripe.com, not in the OpenAPI spec)")
+            continue
+        report.checked += 1
+        key = (rec.method, _shape(rec.route_pattern))
+        if key not in ops:
+            if key not in seen:
+                seen.add(key)
+                unknown_paths.append((rec.method, rec.route_pattern, None, rec.path))
+            continue
+        spec_path, known = ops[key]
+        report.operations.add((rec.method, spec_path))
+        allowed = route_params.get((rec.method, rec.route_pattern))
+        for name in rec.params:
+            if name in known or not _allowed_by_fake(allowed, name):
+                continue
+            if _newer_than_spec(rec.method, rec.route_pattern, name):
+                report.skip("parameters newer than the spec (NEWER_THAN_SPEC)")
+                continue
+            if (key, name) not in seen:
+                seen.add((key, name))
+                unknown_params.append((rec.method, rec.route_pattern, name, rec.path))
+    report.problems = ["%s %s: unknown path (e.g. %s)" % (m, p, ex) for m, p, _, ex in unknown_paths]
+    report.problems += [
+        "%s %s: parameter %r is not in the spec (e.g. %s)" % (m, p, n, ex)
+        for m, p, n, ex in unknown_params
+    ]
+    return report, unknown_paths, unknown_params
+
+
+def check_route_params(spec, routes):
+    """Every parameter a fake route accepts must exist in the spec for that
+    operation (so the fake never accepts what Stripe would reject).
+    Returns a list of problem lines."""
+    ops = spec_operations(spec)
+    problems = []
+    for r in routes:
+        if r.pattern.startswith(OUTSIDE_SPEC):
+            continue
+        key = (r.method, _shape(r.pattern))
+        if key not in ops:
+            problems.append("%s %s: no such operation in the spec" % (r.method, r.pattern))
+            continue
+        extra = sorted(
+            name for name in (r.params or set()) - ops[key][1] - {"expand"}
+            if not _newer_than_spec(r.method, r.pattern, name)
+        )
+        if extra:
+            problems.append("%s %s accepts %s, unknown to the spec" % (r.method, r.pattern, extra))
+    return problems
+
+
+def check_objects(returned_keys, spec, gaps=None):
+    """Compare ``FakeStripe.returned_keys`` (type -> keys every returned object
+    of that type had) with the spec's schemas; ``gaps`` (``FakeStripe.shape_gaps``)
+    says where a key went missing. Returns ``(report, missing)`` with
+    ``missing`` a list of ``(type, property)``."""
+    gaps = gaps or {}
+    schemas = spec["components"]["schemas"]
+    report = Report()
+    missing = []
+    for kind, keys in sorted(returned_keys.items()):
+        schema = schemas.get(kind)
+        if schema is None:
+            report.problems.append("object type %r has no schema in the spec" % kind)
+            continue
+        report.checked += 1
+        conditional = CONDITIONAL_PROPERTIES.get(kind, {})
+        for prop in sorted(schema.get("properties") or {}):
+            if prop not in keys and prop not in conditional:
+                missing.append((kind, prop))
+    for kind, prop in missing:
+        # No entry for the key: it was already missing from the first object (None).
+        where = gaps.get(kind, {}).get(prop) or gaps.get(kind, {}).get(None)
+        report.problems.append("%s lacks %r%s" % (kind, prop, " (first: %s)" % where if where else ""))
+    return report, missing
+
+
+def move_conformance_last(items):
+    """Reorder collected ``items`` in place: those marked ``spec_conformance``
+    run after every other test (call from ``pytest_collection_modifyitems``
+    with ``trylast=True``, so random-order plugins shuffle first)."""
+    last = [item for item in items if item.get_closest_marker(MARKER)]
+    if last:
+        items[:] = [item for item in items if not item.get_closest_marker(MARKER)] + last
