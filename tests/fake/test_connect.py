@@ -191,14 +191,15 @@ def test_raise_requirements_then_supply_them(fake, stripe_client):
     acct = custom(stripe_client, **COMPLETE)
     deadline = fake.now() + 86400
     fake.raise_requirements(acct.id, ["individual.id_number", "individual.verification.document"], deadline=deadline)
-    event = fake.events[-3]
+    event = fake.events[-1]
     assert event["type"] == "account.updated" and event["account"] == acct.id
     assert event["data"]["previous_attributes"]["requirements"]["currently_due"] == []
     now = stripe_client.v1.accounts.retrieve(acct.id)
     assert now.requirements.currently_due == ["individual.id_number", "individual.verification.document"]
     assert now.requirements.past_due == [] and now.requirements.current_deadline == deadline
     assert now.requirements.disabled_reason is None
-    assert now.charges_enabled is False
+    # Before the deadline nothing is disabled yet, as on Stripe.
+    assert now.charges_enabled is True and now.payouts_enabled is True
     upload = stripe_client.v1.files.create({"purpose": "identity_document", "file": pdf()}, {"stripe_account": acct.id})
     done = stripe_client.v1.accounts.update(acct.id, {"individual": {
         "id_number": "123456789", "verification": {"document": {"front": upload.id}}}})
@@ -217,6 +218,7 @@ def test_requirements_become_past_due(fake, stripe_client):
     fake.advance(61)
     later = stripe_client.v1.accounts.retrieve(other.id)
     assert later.requirements.past_due == ["individual.id_number"]
+    assert later.charges_enabled is False and later.payouts_enabled is False
     assert fake.events[-1]["type"] in ("account.updated", "capability.updated")
 
 

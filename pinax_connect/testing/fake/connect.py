@@ -188,7 +188,9 @@ def _capability_status(acct, priv, requirements):
         return "inactive"
     if not is_custom(acct) and not priv["onboarded"]:
         return "inactive"
-    if requirements["currently_due"] or requirements["past_due"]:
+    # As on Stripe, what is only currently due (before its deadline) does not
+    # disable anything yet; overdue requirements do.
+    if requirements["past_due"]:
         return "inactive"
     if requirements["pending_verification"]:
         return "pending"
@@ -218,7 +220,7 @@ def refresh(fake, acct):
         acct["individual"]["future_requirements"] = reqs.person_requirements({"relationship": {}}, acct["country"])
     status = _capability_status(acct, priv, requirements)
     acct["capabilities"] = {name: status for name, at in sorted(priv["caps"].items()) if at is not None}
-    blocked = bool(priv["rejected"] or requirements["currently_due"] or requirements["past_due"])
+    blocked = bool(priv["rejected"] or requirements["past_due"])
     acct["charges_enabled"] = acct["capabilities"].get("card_payments") == "active" and not blocked
     acct["payouts_enabled"] = (not blocked and bool(ext)
                                and any(s == "active" for s in acct["capabilities"].values()))
