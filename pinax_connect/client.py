@@ -6,6 +6,7 @@ pinax_connect (or in a host project) needs ``stripe.api_key``: actions call
 :func:`use_http_client` (``pinax_connect.testing.FakeStripe`` is such a layer).
 """
 import logging
+import re
 import threading
 import uuid
 from contextlib import contextmanager
@@ -22,19 +23,29 @@ _cache = {}
 
 
 class DropRequestBodies(logging.Filter):
-    """Keep request and response bodies out of the ``stripe`` logger.
+    """Keep what sellers submitted out of the ``stripe`` logger.
 
     stripe-python logs every request body at DEBUG ("Post details"), and those bodies
-    carry full bank account numbers, SSNs and ID numbers on their way to Stripe. A
-    host that logs at DEBUG must not record them, so such records are dropped.
+    carry full bank account numbers, SSNs and ID numbers on their way to Stripe; it
+    also logs each API error at INFO with Stripe's message, which may quote a
+    submitted value. Body records are dropped; error records keep only their code,
+    type and param (no values).
     """
 
     # stripe-python formats records as sorted logfmt pairs, so match anywhere.
     DROPPED = ("message='Post details'", "message='API response body'")
+    ERROR = re.compile(r"message='Stripe (?:v\d )?(?:API|OAuth) error received'")
+    KEPT = re.compile(r"\b(error_code|error_param|error_type)=(\S+)")
 
     def filter(self, record):
         text = str(record.msg)
-        return not any(marker in text for marker in self.DROPPED)
+        if any(marker in text for marker in self.DROPPED):
+            return False
+        error = self.ERROR.search(text)
+        if error:
+            record.msg = " ".join([error.group(0), *("=".join(kv) for kv in self.KEPT.findall(text))])
+            record.args = ()
+        return True
 
 
 def _install_log_filter():

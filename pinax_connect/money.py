@@ -49,6 +49,8 @@ def exponent(currency):
 
 
 def _as_decimal(amount):
+    if isinstance(amount, bool):
+        raise ValueError(f"Not an amount: {amount!r}")  # Decimal(True) would be 1
     if isinstance(amount, float):
         # str() gives the shortest repr, so 5.1 becomes Decimal("5.1"), not 5.0999...
         amount = str(amount)

@@ -7,7 +7,7 @@ whole list), both built on :mod:`pinax_connect.sync` with the one mapping
 """
 import re
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from .. import sync
 from ..client import get_client, new_idempotency_key, request_options
@@ -25,6 +25,8 @@ DEFAULT_CUSTOM_CAPABILITIES = {
     "transfers": {"requested": True},
 }
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
+# Account metadata naming the user an account was created for (by :func:`create`).
+USER_METADATA_KEY = "pinax_connect_user"
 
 
 # ---- the mapping ---------------------------------------------------------------
@@ -99,7 +101,36 @@ def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=N
     values = columns(data)
     if user is not None:
         values["user"] = user
-    return sync.upsert(Account, data, values, event_created=event_created)
+    account = sync.upsert(Account, data, values, event_created=event_created)
+    if account.user_id is None and (data.get("metadata") or {}).get(USER_METADATA_KEY):
+        link_users_from_metadata(Account.objects.filter(pk=account.pk))
+        account.refresh_from_db(fields=["user"])
+    return account
+
+
+def link_users_from_metadata(queryset=None):
+    """Link accounts that have no user to the user named in their metadata.
+
+    :func:`create` puts the user's pk in the account's metadata, so an account whose
+    creation response was lost (it exists on Stripe, our row came later from a sync or
+    a webhook) still ends up linked to its seller. Accounts already linked are left
+    alone. Returns how many were linked.
+    """
+    from django.contrib.auth import get_user_model
+
+    orphans = (queryset if queryset is not None else Account.objects.all()).filter(
+        user__isnull=True, stripe_data__metadata__has_key=USER_METADATA_KEY
+    )
+    linked = 0
+    users = get_user_model().objects
+    for account in orphans:
+        try:
+            user = users.filter(pk=account.stripe_data["metadata"][USER_METADATA_KEY]).first()
+        except (ValueError, TypeError, ValidationError):  # not a pk of this user model
+            user = None
+        if user is not None:
+            linked += Account.objects.filter(pk=account.pk, user__isnull=True).update(user=user)
+    return linked
 
 
 # pinax-stripe's name for the same function.
@@ -126,13 +157,16 @@ def sync_accounts(*, created_gte=None, progress=None):
     written. Returns ``(created, updated)``.
     """
     client = get_client()
-    return sync.sync_all(
+    counts = sync.sync_all(
         Account,
         client.v1.accounts.list,
         columns,
         params=created_filter(created_gte),
         progress=progress,
     )
+    if any(counts):  # only rows written by this sync can have become linkable
+        link_users_from_metadata()
+    return counts
 
 
 # ---- guards ------------------------------------------------------------------------
@@ -191,6 +225,9 @@ def create(user, country, *, type=None, controller=None, idempotency_key=None, *
     if user is not None and not getattr(user, "pk", None):
         raise InvalidRequest("user must be a saved user (or None).")
     payload = {"country": country.upper(), **params}
+    if user is not None:
+        # Lets a sync link the account to its user even if this response is lost.
+        payload["metadata"] = {**(params.get("metadata") or {}), USER_METADATA_KEY: str(user.pk)}
     if type is not None:
         payload["type"] = type
     else:

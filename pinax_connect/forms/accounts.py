@@ -14,6 +14,7 @@ expect. Sensitive values (full account numbers, SSNs, ID numbers, documents) onl
 travel to Stripe: nothing here stores, logs or re-renders them.
 """
 import logging
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -223,15 +224,6 @@ class RequirementsForm(StripeSubmitMixin, forms.Form):
                 registry.deep_merge(out.account, params)
         return out
 
-def mirror_external_accounts(account):
-    """Mirror the external accounts embedded in the account object just synced (no API call)."""
-    from ..actions import external_accounts
-
-    listed = (account.stripe_data.get("external_accounts") or {}).get("data") or []
-    for obj in listed:
-        external_accounts.sync_external_account_from_stripe_object(obj, stripe_account=account)
-
-
 def _user_of(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -272,11 +264,11 @@ class InitialCustomAccountForm(RequirementsForm):
         representative (``POST /v1/accounts/{id}/persons``) and uploads any documents.
         Stores the ``Account`` linked to the user and its external account (last 4 only).
         """
-        return create_account(self, self.submission(), user=self.user, country=self.country,
+        return create_account(self, self.submission(), request=self.request, user=self.user, country=self.country,
                               business_type=self.business_type)
 
 
-def create_account(form, submission, *, user, country, business_type):
+def create_account(form, submission, *, request, user, country, business_type):
     """Create a custom account from ``submission``, reporting errors on ``form``.
 
     Shared by :class:`InitialCustomAccountForm` and the wizard. Only the account
@@ -297,8 +289,7 @@ def create_account(form, submission, *, user, country, business_type):
     params = {k: v for k, v in submission.account.items() if v != {}}
     params.setdefault("business_type", business_type)
     with form.reporting():
-        account = accounts.create(user, country, type="custom", **params)
-    mirror_external_accounts(account)
+        account = _create_once(request, user, country, params)
     followup = Submission(persons=submission.persons)
     for path, upload in documents:
         _set(followup.account, path, upload)
@@ -315,6 +306,45 @@ def create_account(form, submission, *, user, country, business_type):
             account.stripe_id, type(exc).__name__,
         )
     return accounts.sync_account(account)
+
+
+CREATION_SESSION_KEY = "pinax_connect_account_creation"
+
+
+def _creation_attempt(request, *, fresh=False):
+    """The idempotency key and terms-acceptance time of the seller's account creation.
+
+    They stay in the session until the account exists: when Stripe created the account
+    but its answer was lost, the seller's resubmission sends the same request with the
+    same key and Stripe answers with that account instead of making a second one.
+    (``tos_acceptance.date`` must not change between the two, or Stripe would refuse
+    the reused key.) Nothing sensitive is kept, only a random key and a timestamp.
+    """
+    session = getattr(request, "session", None)
+    attempt = None if fresh or session is None else session.get(CREATION_SESSION_KEY)
+    if not attempt:
+        attempt = {"key": new_idempotency_key(), "date": int(time.time())}
+        if session is not None:
+            session[CREATION_SESSION_KEY] = attempt
+    return attempt
+
+
+def _create_once(request, user, country, params):
+    from ..actions import accounts
+
+    def create(attempt):
+        if "tos_acceptance" in params:
+            params["tos_acceptance"]["date"] = attempt["date"]
+        return accounts.create(user, country, type="custom", idempotency_key=attempt["key"], **params)
+
+    try:
+        account = create(_creation_attempt(request))
+    except stripe.IdempotencyError:
+        # The seller changed what they submitted since the attempt the key belongs to.
+        account = create(_creation_attempt(request, fresh=True))
+    if getattr(request, "session", None) is not None:
+        request.session.pop(CREATION_SESSION_KEY, None)
+    return account
 
 
 class AdditionalCustomAccountForm(RequirementsForm):
@@ -410,8 +440,6 @@ class AdditionalCustomAccountForm(RequirementsForm):
         if submission.account:
             with self.reporting():
                 account = accounts.update(account, submission.account)
-            if "external_account" in submission.account:
-                mirror_external_accounts(account)
         self.save_persons(account, submission.persons)
         with self.reporting():
             account = accounts.sync_account(account)

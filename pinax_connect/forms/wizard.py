@@ -157,7 +157,7 @@ class CustomAccountWizard(SessionWizardView):
         group = FormGroup(form_dict, fallback_step=STEPS[-1])
         try:
             account = create_account(
-                group, submission, user=self.request.user, country=self.get_country(),
+                group, submission, request=self.request, user=self.request.user, country=self.get_country(),
                 business_type=self.get_business_type(),
             )
         except (stripe.StripeError, PinaxConnectError):

@@ -7,6 +7,7 @@ concurrency, and counts further deliveries of the same id.
 """
 import json
 import logging
+import time
 
 import stripe
 from django.db import IntegrityError, transaction
@@ -62,21 +63,63 @@ def verify_signature(payload, header, secrets, tolerance):
     if not secrets:
         logger.error("PINAX_CONNECT_WEBHOOK_SECRETS is empty: every webhook delivery is refused")
         raise InvalidDelivery("invalid signature")
+    if not header.isascii():
+        # Stripe's signatures are hex; stripe-python's compare raises on non-ASCII text.
+        raise InvalidDelivery("invalid signature")
     expired = False
     for secret in secrets:
         try:
             stripe.WebhookSignature.verify_header(payload, header, secret, tolerance)
-            return
         except stripe.SignatureVerificationError as exc:
             # The timestamp is checked only after the signature matched this secret.
             expired = expired or "tolerance" in str(exc)
+            continue
+        # stripe-python refuses only old timestamps; one far ahead would keep a captured
+        # delivery replayable until then.
+        if signed_at(header) > time.time() + tolerance:
+            raise InvalidDelivery("signature timestamp outside the tolerance")
+        return
     raise InvalidDelivery("signature timestamp outside the tolerance" if expired else "invalid signature")
 
 
+def signed_at(header):
+    """The ``t=`` timestamp of a ``Stripe-Signature`` header (already verified to exist)."""
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t":
+            return int(value)
+    raise InvalidDelivery("invalid signature")
+
+
+# Column sizes of Event: longer values cannot be stored (PostgreSQL refuses them).
+MAX_LENGTHS = {"id": 255, "type": 255, "account": 255, "api_version": 64}
+# Unix timestamps Python's datetime can represent (years 1970..9999).
+MAX_TIMESTAMP = 253402300799
+
+
+def _refuse_constant(name):
+    raise ValueError(name)
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def parse_event(payload):
-    """The event dict from a verified payload; only Stripe event objects are accepted."""
+    """The event dict from a verified payload; only what Stripe sends is accepted.
+
+    A correctly signed payload is still refused (400) when it is not an event object,
+    carries NaN/Infinity (not JSON) or NUL characters, has a ``created`` that is not a
+    timestamp, or values longer than the Event columns: none of these can be stored.
+    """
     try:
-        data = json.loads(payload)
+        data = json.loads(payload, parse_constant=_refuse_constant)
     except ValueError:
         raise InvalidDelivery("malformed JSON")
     if not isinstance(data, dict) or data.get("object") != "event":
@@ -84,6 +127,17 @@ def parse_event(payload):
     for key in ("id", "type"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise InvalidDelivery("not a Stripe event: missing %s" % key)
+    for key, limit in MAX_LENGTHS.items():
+        value = data.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise InvalidDelivery("not a Stripe event: bad %s" % key)
+    created = data.get("created")
+    if created is not None and (
+        isinstance(created, bool) or not isinstance(created, (int, float)) or not 0 <= created <= MAX_TIMESTAMP
+    ):
+        raise InvalidDelivery("not a Stripe event: bad created")
+    if _has_nul(data):
+        raise InvalidDelivery("not a Stripe event: NUL character")
     return data
 
 
@@ -124,8 +178,8 @@ def flag_for(data):
 def _request_id(data):
     request = data.get("request")
     if isinstance(request, dict):  # API versions since 2017-05-25
-        return request.get("id") or ""
-    return request or ""
+        request = request.get("id")
+    return request[:255] if isinstance(request, str) else ""
 
 
 def event_columns(data):

@@ -436,7 +436,27 @@ def test_sync_accounts_mirrors_the_list(fake_stripe, user):
     assert accounts.sync_accounts(progress=pages.append) == (2, 0)
     assert set(Account.objects.values_list("type", flat=True)) == {"express", "custom"}
     assert pages == [2]
-    assert Account.objects.get(stripe_id=first.stripe_id).user is None  # lists never link users
+    # create() names the user in the account's metadata, so a sync links them back.
+    assert Account.objects.get(stripe_id=first.stripe_id).user == user
+
+
+def test_sync_links_users_only_from_our_metadata_and_only_when_unlinked(fake_stripe, user, other_user):
+    nobody = accounts.create(None, "US", type="express")
+    mine = accounts.create(user, "US", type="express")
+    assert fake_stripe.get(mine.stripe_id)["metadata"] == {"pinax_connect_user": str(user.pk)}
+    Account.objects.filter(pk=mine.pk).update(user=other_user)  # re-assigned locally: kept
+    Account.objects.filter(pk=nobody.pk).delete()
+    accounts.sync_accounts()
+    assert Account.objects.get(stripe_id=nobody.stripe_id).user is None
+    assert Account.objects.get(stripe_id=mine.stripe_id).user == other_user
+
+
+def test_an_event_for_an_account_we_lost_links_it_to_its_user(fake_stripe, user):
+    account = accounts.create(user, "US", type="custom", metadata={"shop": "7"})
+    data = fake_stripe.get(account.stripe_id)
+    assert data["metadata"] == {"shop": "7", "pinax_connect_user": str(user.pk)}
+    Account.objects.all().delete()
+    assert accounts.sync_account_from_stripe_object(data, event_created=fake_stripe.now()).user == user
 
 
 def test_sync_accounts_filters_on_created(fake_stripe, user):
