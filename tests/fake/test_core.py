@@ -388,3 +388,22 @@ def test_returned_keys_keep_only_the_keys_every_object_of_a_type_had():
         FakeStripe.returned_keys.update(saved_keys)
         FakeStripe.shape_gaps.clear()
         FakeStripe.shape_gaps.update(saved_gaps)
+
+
+def test_deliver_signs_the_newest_event_like_stripe(fake, stripe_client):
+    import stripe as stripe_lib
+
+    with pytest.raises(ValueError, match="secret"):
+        fake.deliver()
+    fake.state["webhook_secret"] = "whsec_fake"
+    with pytest.raises(ValueError, match="no event"):
+        fake.deliver()
+    stripe_client.v1.customers.create({"email": "a@example.com"})
+    payload, header = fake.deliver()
+    event = stripe_lib.Webhook.construct_event(payload, header, "whsec_fake")
+    assert event.type == "customer.created" and event.data.object.email == "a@example.com"
+    older = fake.events[0]
+    payload, header = fake.deliver(older, secret="whsec_other", timestamp=1700000000)
+    assert header.startswith("t=1700000000,v1=")
+    with pytest.raises(stripe_lib.SignatureVerificationError):
+        stripe_lib.Webhook.construct_event(payload, header, "whsec_fake")

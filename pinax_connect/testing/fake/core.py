@@ -424,6 +424,24 @@ class FakeStripe(stripe.HTTPClient):
                 out.append(obj)
         return out
 
+    def deliver(self, event=None, secret=None, timestamp=None):
+        """``(payload, signature_header)`` for ``event`` (default: the newest emitted),
+        signed with ``secret`` exactly as Stripe signs a webhook delivery.
+
+        ``secret`` defaults to ``state["webhook_secret"]``. POST the payload to your
+        webhook URL with the header as ``Stripe-Signature``.
+        """
+        from ..webhooks import signed_webhook
+
+        secret = secret or self.state.get("webhook_secret")
+        if not secret:
+            raise ValueError("deliver() needs the endpoint's signing secret (secret= or state['webhook_secret'])")
+        if event is None:
+            if not self.state["events"]:
+                raise ValueError("no event has been emitted yet")
+            event = self.events[-1]
+        return signed_webhook(event, secret, timestamp=timestamp)
+
     # ---- parameter parsing -------------------------------------------------
 
     def to_int(self, value, param):
