@@ -110,3 +110,36 @@ def test_user_account_inline_on_users_accounts_and_customers(admin_client, rows)
         reverse("admin:pinax_connect_customer_change", args=[rows[models.Customer].pk]),
     ):
         assert "user_accounts-TOTAL_FORMS" in admin_client.get(url).content.decode(), url
+
+
+def test_resync_action_reads_from_stripe(admin_client, fake_stripe):
+    from pinax_connect.actions import accounts
+
+    account = accounts.create(None, "US", type="express")
+    models.Account.objects.filter(pk=account.pk).update(email="stale@example.com", charges_enabled=True)
+    url = reverse("admin:pinax_connect_account_changelist")
+    response = admin_client.post(url, {"action": "resync", "_selected_action": [account.pk]}, follow=True)
+    assert "Re-synced 1, failed 0." in response.content.decode()
+    account.refresh_from_db()
+    assert account.email == (fake_stripe.get(account.stripe_id)["email"] or "")
+    assert account.charges_enabled is False
+
+
+def test_replay_action_reprocesses_events(admin_client, fake_stripe):
+    from pinax_connect.actions import accounts
+
+    account = accounts.create(None, "US", type="custom", **{"business_profile": {"url": "https://shop.example"}})
+    accounts.update(account, {"email": "fresh@example.com"})
+    data = next(e for e in reversed(fake_stripe.events) if e["type"] == "account.updated")
+    event = models.Event.objects.create(
+        stripe_id=data["id"], type=data["type"], account=data.get("account") or "", payload=data,
+        status=models.Event.FAILED,
+    )
+    models.Account.objects.filter(pk=account.pk).update(email="stale@example.com")
+    url = reverse("admin:pinax_connect_event_changelist")
+    response = admin_client.post(url, {"action": "replay", "_selected_action": [event.pk]}, follow=True)
+    assert "Replayed 1 events." in response.content.decode()
+    event.refresh_from_db()
+    assert event.status == models.Event.PROCESSED
+    account.refresh_from_db()
+    assert account.email == "fresh@example.com"

@@ -7,7 +7,17 @@ command and by scheduled jobs).
 import importlib
 
 from ..exceptions import InvalidRequest
-from ..models import Account, Charge, Customer, ExternalAccount, PaymentIntent, Payout, Transfer
+from ..models import (
+    Account,
+    ApplicationFee,
+    Charge,
+    Customer,
+    ExternalAccount,
+    PaymentIntent,
+    Payout,
+    Refund,
+    Transfer,
+)
 
 # model -> (actions module, list-sync function). Imported when used, so every
 # actions module may import this one without a cycle.
@@ -15,15 +25,17 @@ LIST_SYNCS = {
     Account: ("accounts", "sync_accounts"),
     Customer: ("customers", "sync_customers"),
     Charge: ("charges", "sync_charges"),
+    Refund: ("refunds", "sync_refunds"),
     PaymentIntent: ("payment_intents", "sync_payment_intents"),
     Transfer: ("transfers", "sync_transfers"),
     Payout: ("payouts", "sync_payouts"),
     ExternalAccount: ("external_accounts", "sync_external_accounts"),
+    ApplicationFee: ("application_fees", "sync_application_fees"),
 }
 # Lists that live on one connected account and make no sense for the platform.
 PER_ACCOUNT_ONLY = {ExternalAccount}
 # Lists that exist only on the platform.
-PLATFORM_ONLY = {Account}
+PLATFORM_ONLY = {Account, ApplicationFee}
 
 
 def _list_sync(model):
@@ -45,8 +57,8 @@ def _add(total, result):
 def sync_all(model, *, stripe_account=None, created_gte=None, progress=None):
     """Mirror every Stripe object of ``model`` and return ``(created, updated)``.
 
-    ``model`` is one of Account, Customer, Charge, PaymentIntent, Transfer, Payout,
-    ExternalAccount (the class or its name). ``stripe_account`` (an ``Account`` or
+    ``model`` is one of Account, Customer, Charge, Refund, PaymentIntent, Transfer,
+    Payout, ExternalAccount, ApplicationFee (the class or its name). ``stripe_account`` (an ``Account`` or
     ``acct_...``) syncs that connected account's objects instead of the platform's;
     for ExternalAccount without it, every authorized custom and express account is
     synced in turn (Standard accounts' bank details are not the platform's to read).

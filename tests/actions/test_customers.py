@@ -246,17 +246,6 @@ def test_sync_customers_of_a_connected_account(fake_stripe, custom_account):
 def test_concurrent_get_or_create_makes_one_customer(fake_stripe, custom_account, other_user):
     results, errors = [], []
     barrier = threading.Barrier(4)
-    # Stripe serializes requests that share an idempotency key (the second waits,
-    # gets 409 and retries, then the replay); the in-memory fake is not thread-safe,
-    # so requests are serialized here the same way.
-    lock, handle = threading.Lock(), fake_stripe.request
-
-    def serialized(*args, **kwargs):
-        with lock:
-            return handle(*args, **kwargs)
-
-    fake_stripe.request = serialized
-
     def worker():
         try:
             barrier.wait()

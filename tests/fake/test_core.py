@@ -407,3 +407,26 @@ def test_deliver_signs_the_newest_event_like_stripe(fake, stripe_client):
     assert header.startswith("t=1700000000,v1=")
     with pytest.raises(stripe_lib.SignatureVerificationError):
         stripe_lib.Webhook.construct_event(payload, header, "whsec_fake")
+
+
+def test_the_fake_is_safe_to_share_between_threads(fake, stripe_client):
+    import threading
+
+    barrier, errors = threading.Barrier(8), []
+
+    def create(n):
+        try:
+            barrier.wait()
+            for i in range(10):
+                stripe_client.v1.customers.create({"email": f"{n}-{i}@example.com"}, {"idempotency_key": f"k{n}-{i}"})
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    customers = fake.all("customer")
+    assert len(customers) == 80 and len({c["id"] for c in customers}) == 80

@@ -6,11 +6,8 @@
   twice in CI (SQLite and PostgreSQL) and must stay well under a minute per pass.
 * ``COUNTS``: tests add what they did (faults injected, events hammered, hostile
   inputs tried, strings searched); the totals are printed at the end of the run.
-* ``serialized(fake)``: the in-memory fake is not thread-safe; Stripe serializes
-  requests on one object too, so concurrent tests put a lock around ``request``.
 """
 import collections
-import threading
 
 from hypothesis import HealthCheck, settings
 
@@ -41,18 +38,6 @@ PROFILE = settings.get_profile("reliability")
 def count(what, n=1):
     """Add ``n`` to the counter ``what`` (printed in the terminal summary)."""
     COUNTS[what] += n
-
-
-def serialized(fake):
-    """Put a lock around ``fake.request`` (threads share one in-memory Stripe)."""
-    lock, handle = threading.Lock(), fake.request
-
-    def request(*args, **kwargs):
-        with lock:
-            return handle(*args, **kwargs)
-
-    fake.request = request
-    return fake
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -19,7 +19,7 @@ from pinax_connect.actions import customers
 from pinax_connect.models import Customer, Event, UserAccount
 from pinax_connect.testing.webhooks import signed_webhook
 
-from .conftest import count, serialized
+from .conftest import count
 from .storms import missing_rows, mismatches, one_round, prepare
 
 pytestmark = [pytest.mark.requires_postgres, pytest.mark.django_db(transaction=True)]
@@ -54,7 +54,6 @@ def run_threads(target, n):
 @pytest.mark.parametrize("on_account", [True, False], ids=["connected-account", "platform"])
 def test_many_workers_getting_one_users_customer_make_one_customer(fake_stripe, custom_account, other_user,
                                                                    on_account):
-    serialized(fake_stripe)
     account = custom_account if on_account else None
     scope = custom_account.stripe_id if on_account else None
 
@@ -74,7 +73,6 @@ def test_many_workers_getting_one_users_customer_make_one_customer(fake_stripe, 
 
 def test_concurrent_get_or_create_with_lost_responses_still_makes_one_customer(fake_stripe, custom_account,
                                                                                other_user):
-    serialized(fake_stripe)
     # Enough lost answers that some workers exhaust their retries.
     fake_stripe.fail_next(THREADS, path="/v1/customers", method="POST", lose_response=True)
     count("faults injected", THREADS)
@@ -94,7 +92,6 @@ def test_concurrent_get_or_create_with_lost_responses_still_makes_one_customer(f
 def test_webhook_storm_interleaved_with_actions_processes_each_event_once_and_converges(
     fake_stripe, custom_account, other_user
 ):
-    serialized(fake_stripe)
     customer = prepare(fake_stripe, custom_account, other_user)
     backlog = list(fake_stripe.events)  # what happened before the storm
     fresh = queue.Queue()  # events emitted during the storm, delivered as they come

@@ -12,13 +12,12 @@ MODELS = {
     "customers": models.Customer,
     "payment_intents": models.PaymentIntent,
     "charges": models.Charge,
+    "refunds": models.Refund,
     "transfers": models.Transfer,
     "payouts": models.Payout,
+    "application_fees": models.ApplicationFee,
     "external_accounts": models.ExternalAccount,
 }
-# Objects that only exist on the platform, and objects that only exist on an account.
-PLATFORM_ONLY = {models.Account, models.Transfer}
-ACCOUNT_ONLY = {models.ExternalAccount}
 
 
 def parse_since(value):
@@ -41,9 +40,10 @@ class Command(BaseCommand):
                             help="Also sync objects on every authorized connected account we mirror.")
         parser.add_argument("--since", help="Only objects created on or after this date (YYYY-MM-DD).")
 
-    def handle(self, *names, **options):
+    def handle(self, *args, **options):
         from pinax_connect.actions import bulk
 
+        names = options["models"]
         unknown = sorted(set(names) - set(MODELS))
         if unknown:
             raise CommandError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(MODELS)}")
@@ -53,10 +53,10 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         failures = 0
         for model in wanted:
-            for account in scopes:
-                if (account is None and model in ACCOUNT_ONLY) or (account is not None and model in PLATFORM_ONLY):
-                    continue
-                where = account.stripe_id if account else "platform"
+            for account in self.scopes_for(model, scopes):
+                where = account.stripe_id if account else (
+                    "every account" if model in bulk.PER_ACCOUNT_ONLY else "platform"
+                )
                 label = f"{model._meta.verbose_name_plural} ({where})"
                 progress = Progress(label, stream=self.stdout._out, verbosity=verbosity)
                 try:
@@ -73,6 +73,18 @@ class Command(BaseCommand):
                     self.stdout.write(f"{label}: {progress.done} seen, {created} created, {updated} updated")
         if failures:
             raise CommandError(f"{failures} sync(s) failed")
+
+    @staticmethod
+    def scopes_for(model, scopes):
+        """Where to sync ``model``: platform-only lists once, per-account lists on the
+        accounts asked for (``None`` = every account), the rest on every scope."""
+        from pinax_connect.actions import bulk
+
+        if model in bulk.PLATFORM_ONLY:
+            return [None] if None in scopes else []
+        if model in bulk.PER_ACCOUNT_ONLY:
+            return [a for a in scopes if a is not None] or [None]
+        return scopes
 
     def scopes(self, options):
         scopes = [None] if not options["account"] else []

@@ -16,6 +16,7 @@ import io
 import json
 import re
 import string
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple, Optional
@@ -348,6 +349,9 @@ class FakeStripe(stripe.HTTPClient):
         self.requests = []
         self.listeners = []
         self._current = None
+        # One request at a time, as Stripe serialises requests on one object; re-entrant
+        # because a listener (a webhook handler) may call the fake back.
+        self._lock = threading.RLock()
 
     # stripe-python sleeps between retries; the fake answers at once.
     def _sleep_time_seconds(self, num_retries):
@@ -705,7 +709,11 @@ class FakeStripe(stripe.HTTPClient):
     # ---- HTTP ----------------------------------------------------------------------
 
     def request(self, method, url, headers, post_data=None, *, _usage=None):
-        """stripe-python's entry point: answer one HTTP request."""
+        """stripe-python's entry point: answer one HTTP request (thread-safe)."""
+        with self._lock:
+            return self._request(method, url, headers, post_data)
+
+    def _request(self, method, url, headers, post_data):
         method = method.upper()
         headers = _Headers(headers or {})
         parts = urlsplit(url)
