@@ -6,7 +6,8 @@ validated and converted, how an ``Account``-or-id argument is resolved, how the
 """
 import datetime
 
-from .. import money
+from .. import money, sync
+from ..client import request_options
 from ..conf import settings
 from ..exceptions import AccountNotReady, InvalidRequest
 from ..models import Account
@@ -109,6 +110,23 @@ def created_filter(created_gte):
             datetime.datetime.combine(created_gte, datetime.time(), datetime.timezone.utc).timestamp()
         )
     return {"created": {"gte": int(created_gte)}}
+
+
+def sync_list(model, list_method, columns, lookups, *, stripe_account=None, created_gte=None, progress=None):
+    """Mirror a whole Stripe list of the platform (or of ``stripe_account``) into ``model``.
+
+    ``lookups(datas, stripe_account)`` fetches, once per page, the rows the page's
+    objects refer to. Returns ``(created, updated)`` (see :func:`pinax_connect.sync.sync_all`).
+    """
+    return sync.sync_all(
+        model,
+        list_method,
+        columns,
+        params=created_filter(created_gte),
+        options=request_options(stripe_account=stripe_account),
+        extra_lookups=lambda datas: lookups(datas, stripe_account),
+        progress=progress,
+    )
 
 
 def index_by_stripe_id(model, ids):

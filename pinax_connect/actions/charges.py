@@ -12,12 +12,12 @@ from ._shared import (
     amount_column,
     authorized,
     connect_routing,
-    created_filter,
     currency_code,
     find_account,
     index_by_stripe_id,
     minor_amount,
     stripe_id_of,
+    sync_list,
 )
 from .customers import customer_account_check
 
@@ -101,14 +101,9 @@ def sync_charge(charge):
 
 def sync_charges(*, stripe_account=None, created_gte=None, progress=None):
     """Mirror every charge of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
-    return sync.sync_all(
-        Charge,
-        get_client().v1.charges.list,
-        _columns,
-        params=created_filter(created_gte),
-        options=request_options(stripe_account=stripe_account),
-        extra_lookups=lambda datas: _lookups(datas, stripe_account),
-        progress=progress,
+    return sync_list(
+        Charge, get_client().v1.charges.list, _columns, _lookups,
+        stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 
 

@@ -14,7 +14,7 @@ from .. import sync
 from ..client import get_client, new_idempotency_key, request_options
 from ..exceptions import CustomerAccountMismatch, InvalidRequest
 from ..models import Customer, UserAccount
-from ._shared import authorized, created_filter, find_account, stripe_id_of
+from ._shared import authorized, find_account, stripe_id_of, sync_list
 
 
 # --------------------------------------------------------------------------- mapping
@@ -76,14 +76,9 @@ def sync_customers(*, stripe_account=None, created_gte=None, progress=None):
 
     Rows only: links to users are made by :func:`create` / :func:`get_or_create`.
     """
-    return sync.sync_all(
-        Customer,
-        get_client().v1.customers.list,
-        _columns,
-        params=created_filter(created_gte),
-        options=request_options(stripe_account=stripe_account),
-        extra_lookups=lambda datas: _lookups(datas, stripe_account),
-        progress=progress,
+    return sync_list(
+        Customer, get_client().v1.customers.list, _columns, _lookups,
+        stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 
 

@@ -22,12 +22,12 @@ from ._shared import (
     amount_column,
     authorized,
     connect_routing,
-    created_filter,
     currency_code,
     find_account,
     index_by_stripe_id,
     minor_amount,
     stripe_id_of,
+    sync_list,
 )
 from .customers import customer_account_check
 
@@ -122,14 +122,9 @@ def sync_payment_intent(payment_intent):
 
 def sync_payment_intents(*, stripe_account=None, created_gte=None, progress=None):
     """Mirror every payment intent of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
-    return sync.sync_all(
-        PaymentIntent,
-        get_client().v1.payment_intents.list,
-        _columns,
-        params=created_filter(created_gte),
-        options=request_options(stripe_account=stripe_account),
-        extra_lookups=lambda datas: _lookups(datas, stripe_account),
-        progress=progress,
+    return sync_list(
+        PaymentIntent, get_client().v1.payment_intents.list, _columns, _lookups,
+        stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 
 

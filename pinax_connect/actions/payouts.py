@@ -6,11 +6,11 @@ from ..models import ExternalAccount, Payout
 from ._shared import (
     amount_column,
     authorized,
-    created_filter,
     currency_code,
     find_account,
     minor_amount,
     stripe_id_of,
+    sync_list,
 )
 
 METHODS = {"standard", "instant"}
@@ -60,14 +60,9 @@ def sync_payout(payout):
 
 def sync_payouts(*, stripe_account=None, created_gte=None, progress=None):
     """Mirror every payout of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
-    return sync.sync_all(
-        Payout,
-        get_client().v1.payouts.list,
-        _columns,
-        params=created_filter(created_gte),
-        options=request_options(stripe_account=stripe_account),
-        extra_lookups=lambda datas: _lookups(datas, stripe_account),
-        progress=progress,
+    return sync_list(
+        Payout, get_client().v1.payouts.list, _columns, _lookups,
+        stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 
 

@@ -4,7 +4,7 @@ from ..client import get_client, new_idempotency_key, request_options
 from ..exceptions import InvalidRequest
 from ..money import from_minor
 from ..models import Charge, PaymentIntent, Refund
-from ._shared import amount_column, authorized, created_filter, find_account, index_by_stripe_id, minor_amount
+from ._shared import amount_column, authorized, find_account, index_by_stripe_id, minor_amount, sync_list
 
 REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
 
@@ -43,14 +43,9 @@ def sync_refund_from_stripe_object(stripe_object, *, event_created=None, stripe_
 
 def sync_refunds(*, stripe_account=None, created_gte=None, progress=None):
     """Mirror every refund of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
-    return sync.sync_all(
-        Refund,
-        get_client().v1.refunds.list,
-        _columns,
-        params=created_filter(created_gte),
-        options=request_options(stripe_account=stripe_account),
-        extra_lookups=lambda datas: _lookups(datas, stripe_account),
-        progress=progress,
+    return sync_list(
+        Refund, get_client().v1.refunds.list, _columns, _lookups,
+        stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 
 
