@@ -1,23 +1,21 @@
 """``CustomAccountWizard``: the initial custom-account form split into steps.
 
-Steps: business type (and profile) -> person (or company and representative, with an
-optional identity document) -> address -> bank account -> terms. Each step is a
-:class:`StepForm` over the same requirement-path registry as
-:class:`~pinax_connect.forms.InitialCustomAccountForm`, and the account is created
-once, at the end, by the same code.
+Steps: business type (and profile) -> person (or company and representative) ->
+address -> verification (identity numbers, an optional identity document, the bank
+account and the terms). Each step is a :class:`StepForm` over the same
+requirement-path registry as :class:`~pinax_connect.forms.InitialCustomAccountForm`,
+and the account is created once, at the end, by the same code.
 
-Between steps django-formtools keeps the step data in the session and uploaded
-documents in ``file_storage``; both are removed when the wizard completes (and
-sensitive values are dropped from the session when Stripe refuses the data).
+Every sensitive value (the registry's ``sensitive`` entries: SSN last 4, ID numbers,
+tax ids, identity documents, the bank account) is asked for in the last step, so it
+is posted once and sent straight to Stripe: formtools keeps the earlier steps (names,
+dates of birth, addresses) in the session between requests, but never the last
+step's data or files. A wizard abandoned halfway leaves nothing sensitive behind.
 Use it like any ``SessionWizardView``::
 
     path("payouts/setup/", CustomAccountWizard.as_view(country="DE", success_url="/payouts/"))
 """
-import os
-import tempfile
-
 import stripe
-from django.core.files.storage import FileSystemStorage
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from formtools.wizard.views import SessionWizardView
@@ -25,29 +23,31 @@ from formtools.wizard.views import SessionWizardView
 from ..exceptions import PinaxConnectError
 from . import fields as registry
 from .accounts import RequirementsForm, StripeSubmitMixin, Submission, _user_of, create_account
-from .widgets import SensitiveInput
 
-STEPS = ("business_type", "person", "address", "bank_account", "terms")
+STEPS = ("business_type", "person", "address", "verification")
+FINAL_STEP = STEPS[-1]
 
 
-def step_of(path):
-    """The wizard step that collects requirement ``path``."""
+def step_of(path, business_type="individual"):
+    """The wizard step that collects requirement ``path``: the last one for every
+    sensitive value, so that it is never kept between requests."""
+    binding = registry.resolve(path, business_type)
+    if path.startswith("tos_acceptance") or (binding is not None and binding.entry.sensitive):
+        return FINAL_STEP
     if path == "business_type" or path.startswith("business_profile."):
         return "business_type"
     if path.endswith(".address"):
         return "address"
-    if path == "external_account":
-        return "bank_account"
-    if path.startswith("tos_acceptance"):
-        return "terms"
     return "person"
 
 
 def wizard_paths(country, business_type):
-    """Every path the wizard collects, in order: the initial form's plus the business type
-    and an (optional) identity document of the person."""
+    """Every path the wizard collects, in order: the business type, the initial form's
+    paths and an (optional) identity document of the person, before the bank account."""
     person = "individual" if business_type == "individual" else "representative"
-    return ["business_type"] + registry.initial_paths(country, business_type) + [f"{person}.verification.document"]
+    paths = registry.initial_paths(country, business_type)
+    at = paths.index("external_account")
+    return ["business_type"] + paths[:at] + [f"{person}.verification.document"] + paths[at:]
 
 
 class StepForm(RequirementsForm):
@@ -58,7 +58,7 @@ class StepForm(RequirementsForm):
     optional_suffixes = ("front", "back")
 
     def __init__(self, *args, request, country, business_type="individual", **kwargs):
-        paths = [p for p in wizard_paths(country, business_type) if step_of(p) == self.step]
+        paths = [p for p in wizard_paths(country, business_type) if step_of(p, business_type) == self.step]
         context = registry.Context(country=country, request=request, business_type=business_type)
         super().__init__(*args, context=context, paths=paths, **kwargs)
         for binding in self.bindings:
@@ -117,8 +117,10 @@ class CustomAccountWizard(SessionWizardView):
     done_template_name = "pinax_connect/wizard/done.html"
     country = "US"
     success_url = None
-    # Uploaded documents wait here between steps; formtools deletes them when the wizard ends.
-    file_storage = FileSystemStorage(location=os.path.join(tempfile.gettempdir(), "pinax_connect_wizard"))
+    # No file is ever kept between requests: documents are only asked for in the last
+    # step and go from the request straight to Stripe. Without a file storage formtools
+    # refuses (NoFileStorageConfigured) rather than writing one to disk by mistake.
+    file_storage = None
 
     def dispatch(self, request, *args, **kwargs):
         _user_of(request)  # PermissionDenied for anonymous users
@@ -139,11 +141,35 @@ class CustomAccountWizard(SessionWizardView):
             kwargs["business_type"] = self.get_business_type()
         return kwargs
 
+    # The last step holds the sensitive values: formtools would store them (data in the
+    # session, files in file_storage) before calling render_done(). None stores nothing,
+    # and the step is shown empty (unbound) whenever the seller comes back to it.
+    def process_step(self, form):
+        return None if self.steps.current == self.steps.last else super().process_step(form)
+
+    def process_step_files(self, form):
+        return None if self.steps.current == self.steps.last else super().process_step_files(form)
+
     def render_done(self, form, **kwargs):
+        """formtools' ``render_done`` (re-validate the stored steps, call :meth:`done`,
+        reset the wizard), except that the last step is the form just posted: it was
+        never stored."""
+        final_forms = {}
+        for step in self.get_form_list():
+            if step == self.steps.last:
+                final_forms[step] = form
+                continue
+            stored = self.get_form(step=step, data=self.storage.get_step_data(step),
+                                   files=self.storage.get_step_files(step))
+            if not stored.is_valid():
+                return self.render_revalidation_failure(step, stored, **kwargs)
+            final_forms[step] = stored
         try:
-            return super().render_done(form, **kwargs)
+            response = self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
         except _StepFailed as failed:  # keep the stored steps: the seller fixes one and resubmits
             return failed.response
+        self.storage.reset()
+        return response
 
     def done(self, form_list, form_dict=None, **kwargs):
         """Create the account from every step (see :func:`create_account`) and finish."""
@@ -154,15 +180,15 @@ class CustomAccountWizard(SessionWizardView):
             registry.deep_merge(submission.account, part.account)
             for scope, params in part.persons.items():
                 registry.deep_merge(submission.persons.setdefault(scope, {}), params)
-        group = FormGroup(form_dict, fallback_step=STEPS[-1])
+        group = FormGroup(form_dict, fallback_step=FINAL_STEP)
         try:
             account = create_account(
                 group, submission, request=self.request, user=self.request.user, country=self.get_country(),
                 business_type=self.get_business_type(),
             )
         except (stripe.StripeError, PinaxConnectError):
-            self._forget_sensitive_values()
-            step = group.failed_step or STEPS[-1]
+            # What was typed in the last step was never stored: the seller types it again.
+            step = group.failed_step or FINAL_STEP
             raise _StepFailed(self.render_revalidation_failure(step, form_dict[step], **kwargs))
         return self.finished(account)
 
@@ -171,16 +197,3 @@ class CustomAccountWizard(SessionWizardView):
         if self.success_url:
             return redirect(self.success_url)
         return TemplateResponse(self.request, self.done_template_name, {"account": account})
-
-    def _forget_sensitive_values(self):
-        """Drop what was typed into sensitive fields from the session (retyped on resubmit)."""
-        for step in STEPS:
-            data = self.storage.get_step_data(step)
-            if data is None:
-                continue
-            form = self.get_form(step=step)
-            secret = {form.add_prefix(n) for n, f in form.fields.items() if isinstance(f.widget, SensitiveInput)}
-            kept = data.copy()
-            for key in secret:
-                kept.pop(key, None)
-            self.storage.set_step_data(step, kept)

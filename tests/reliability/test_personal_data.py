@@ -73,15 +73,16 @@ WIZARD_INDIVIDUAL = {
                       "business_profile__url": "https://jenny.example.com"},
     "person": {"individual__first_name": "Jenny", "individual__last_name": "Rosen",
                "individual__dob": "1990-01-15", "individual__email": "jenny@example.com",
-               "individual__phone": "+14155550100", "individual__ssn_last_4": SSN_LAST_4},
+               "individual__phone": "+14155550100"},
     "address": {"individual__address__line1": "510 Townsend St", "individual__address__city": "San Francisco",
                 "individual__address__state": "CA", "individual__address__postal_code": "94103"},
-    "bank_account": {"external_account__routing_number": "110000000",
+    "verification": {"individual__ssn_last_4": SSN_LAST_4,
+                     "external_account__routing_number": "110000000",
                      "external_account__account_number": ACCOUNT_NUMBER,
-                     "external_account__account_holder_name": "Jenny Rosen"},
-    "terms": {"tos_acceptance": "on"},
+                     "external_account__account_holder_name": "Jenny Rosen",
+                     "tos_acceptance": "on"},
 }
-WIZARD_INDIVIDUAL_FILES = {"person": {
+WIZARD_INDIVIDUAL_FILES = {"verification": {
     "individual__verification__document__front": lambda: SimpleUploadedFile(
         "front.png", _png(DOCUMENT_MARKERS[0]), "image/png"),
     "individual__verification__document__back": lambda: SimpleUploadedFile(
@@ -90,34 +91,39 @@ WIZARD_INDIVIDUAL_FILES = {"person": {
 WIZARD_COMPANY = {
     "business_type": {"business_type": "company", "business_profile__mcc": "5734",
                       "business_profile__url": "https://pottery.example.com"},
-    "person": {"company__name": "Rosen Pottery LLC", "company__tax_id": TAX_ID, "company__phone": "+14155550100",
+    "person": {"company__name": "Rosen Pottery LLC", "company__phone": "+14155550100",
                "representative__first_name": "Jenny", "representative__last_name": "Rosen",
                "representative__dob": "1990-01-15", "representative__email": "ceo@example.com",
-               "representative__phone": "+14155550101", "representative__ssn_last_4": REP_SSN_LAST_4,
+               "representative__phone": "+14155550101",
                "representative__relationship__title": "CEO", "representative__relationship__owner": "on"},
     "address": {"company__address__line1": "1 Main St", "company__address__city": "Austin",
                 "company__address__state": "TX", "company__address__postal_code": "73301",
                 "representative__address__line1": "2 Main St", "representative__address__city": "Austin",
                 "representative__address__state": "TX", "representative__address__postal_code": "73301"},
-    "bank_account": {"external_account__routing_number": "110000000",
+    "verification": {"company__tax_id": TAX_ID, "representative__ssn_last_4": REP_SSN_LAST_4,
+                     "external_account__routing_number": "110000000",
                      "external_account__account_number": COMPANY_ACCOUNT_NUMBER,
-                     "external_account__account_holder_name": "Rosen Pottery LLC"},
-    "terms": {"tos_acceptance": "on"},
+                     "external_account__account_holder_name": "Rosen Pottery LLC",
+                     "tos_acceptance": "on"},
 }
-WIZARD_COMPANY_FILES = {"person": {
+WIZARD_COMPANY_FILES = {"verification": {
     "representative__verification__document__front": lambda: SimpleUploadedFile(
         "rep.png", _png(DOCUMENT_MARKERS[2]), "image/png"),
 }}
+
+
+def _step_payload(step, data, files):
+    payload = {f"{PREFIX}-current_step": step, **{f"{step}-{k}": v for k, v in data.items()}}
+    for name, make in files.get(step, {}).items():
+        payload[f"{step}-{name}"] = make()
+    return payload
 
 
 def run_wizard(client, steps, files=None, pages=None):
     """Post every step of the wizard; returns the last response."""
     response = client.get("/wizard/")
     for step, data in steps.items():
-        payload = {f"{PREFIX}-current_step": step, **{f"{step}-{k}": v for k, v in data.items()}}
-        for name, make in (files or {}).get(step, {}).items():
-            payload[f"{step}-{name}"] = make()
-        response = client.post("/wizard/", payload)
+        response = client.post("/wizard/", _step_payload(step, data, files or {}))
         assert response.status_code == 200, step
         form = response.context["wizard"]["form"] if response.context and "wizard" in response.context else None
         assert form is None or not form.errors, (step, form.errors)
@@ -332,37 +338,33 @@ def test_our_own_exceptions_do_not_quote_bank_details(custom_account, fake_strip
 # ---- an abandoned wizard ------------------------------------------------------------
 
 
-def _abandon_before_terms(client):
-    steps = dict(WIZARD_INDIVIDUAL)
-    steps.pop("terms")
+def _abandon_at_the_last_step(client, fake):
+    """Walk the wizard, send the last step with every sensitive value and document twice
+    (once without the terms ticked, once refused by Stripe), then close the tab."""
     client.get("/wizard/")
-    for step, data in steps.items():
-        payload = {f"{PREFIX}-current_step": step, **{f"{step}-{k}": v for k, v in data.items()}}
-        for name, make in WIZARD_INDIVIDUAL_FILES.get(step, {}).items():
-            payload[f"{step}-{name}"] = make()
-        assert client.post("/wizard/", payload).status_code == 200
-    # The seller closes the tab at the terms step: nothing was created.
+    for step, data in WIZARD_INDIVIDUAL.items():
+        if step == "verification":
+            break
+        assert client.post("/wizard/", _step_payload(step, data, WIZARD_INDIVIDUAL_FILES)).status_code == 200
+    no_terms = {k: v for k, v in WIZARD_INDIVIDUAL["verification"].items() if k != "tos_acceptance"}
+    response = client.post("/wizard/", _step_payload("verification", no_terms, WIZARD_INDIVIDUAL_FILES))
+    assert "tos_acceptance" in response.context["wizard"]["form"].errors
+    fake.fail_next(5, status=500, path="/v1/accounts", method="POST")  # more than stripe-python's retries
+    response = client.post("/wizard/", _step_payload(
+        "verification", WIZARD_INDIVIDUAL["verification"], WIZARD_INDIVIDUAL_FILES))
+    assert response.context["wizard"]["form"].non_field_errors()
+    # The seller gives up: nothing was created.
     assert not Account.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CustomAccountWizard keeps every step's data in the session until the wizard ends: a "
-    "seller who stops at the terms step leaves the full bank account number and SSN last 4 "
-    "in the session store until the session expires. Sensitive fields should not be kept "
-    "between steps (e.g. ask for them in the last step, or keep only a Stripe token)."))
 def test_an_abandoned_wizard_leaves_no_sensitive_values_in_the_session(client, user, fake_stripe, wizard_storage):
     client.force_login(user)
-    _abandon_before_terms(client)
+    _abandon_at_the_last_step(client, fake_stripe)
+    assert "Jenny" in _session_text()  # the non-sensitive steps are kept, so the session is searched
     assert leaks(_session_text(), "sessions") == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CustomAccountWizard keeps uploaded identity documents in file_storage (a shared temp "
-    "directory by default) until the wizard ends: an abandoned wizard leaves the document "
-    "bytes on disk for good. Upload documents to Stripe when their step is submitted (the "
-    "account does not exist yet: use purpose=identity_document on the platform and pass "
-    "the file id), or clean up stale files."))
 def test_an_abandoned_wizard_leaves_no_identity_document_on_disk(client, user, fake_stripe, wizard_storage):
     client.force_login(user)
-    _abandon_before_terms(client)
+    _abandon_at_the_last_step(client, fake_stripe)
     assert leaks(_file_texts(wizard_storage), "file storage") == []
