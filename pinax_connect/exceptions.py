@@ -23,3 +23,7 @@ class CustomerAccountMismatch(InvalidRequest):
 
 class OAuthStateMismatch(InvalidRequest):
     """The OAuth ``state`` sent back by Stripe is not the one stored in the session."""
+
+
+class AccountOwnedByAnotherUser(InvalidRequest):
+    """The connected account is already linked to a different user."""

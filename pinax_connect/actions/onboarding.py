@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from django.utils.crypto import constant_time_compare
 
 from ..client import get_client, new_idempotency_key, request_options
-from ..exceptions import InvalidRequest, OAuthStateMismatch
+from ..exceptions import AccountOwnedByAnotherUser, InvalidRequest, OAuthStateMismatch
+from ..models import Account
 from . import accounts
 
 LINK_TYPES = ("account_onboarding", "account_update")
@@ -106,7 +107,8 @@ def oauth_complete(request, *, code, state):
 
     ``state`` must equal the one :func:`oauth_authorize_url` put in the session
     (compared in constant time, and consumed whatever the outcome, so a state works
-    once); otherwise ``OAuthStateMismatch`` and nothing is sent. Then sends
+    once); otherwise ``OAuthStateMismatch`` and nothing is sent. An account already
+    linked to another user raises ``AccountOwnedByAnotherUser`` and stays theirs. Then sends
     ``POST https://connect.stripe.com/oauth/token`` (``grant_type=authorization_code``,
     ``code``), reads the account (``GET /v1/accounts/{stripe_user_id}``) and stores it
     linked to ``request.user`` with ``authorized=True`` (reconnecting a previously
@@ -124,6 +126,11 @@ def oauth_complete(request, *, code, state):
     client = get_client()
     token = client.oauth.token({"grant_type": "authorization_code", "code": code})
     stripe_account = client.v1.accounts.retrieve(token["stripe_user_id"])
+    owner = Account.objects.filter(stripe_id=stripe_account["id"]).values_list("user_id", flat=True).first()
+    if owner is not None and owner != user.pk:
+        # Someone else with access to the same Stripe account connected it first: it
+        # is not silently taken from them.
+        raise AccountOwnedByAnotherUser("This Stripe account is already connected to another user.")
     account = accounts.sync_account_from_stripe_object(stripe_account, user=user)
     if not account.authorized:
         accounts.set_authorized(account, True)

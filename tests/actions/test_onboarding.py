@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from pinax_connect.actions import accounts, onboarding
-from pinax_connect.exceptions import AccountDeauthorized, InvalidRequest, OAuthStateMismatch
+from pinax_connect.exceptions import AccountDeauthorized, AccountOwnedByAnotherUser, InvalidRequest, OAuthStateMismatch
 from pinax_connect.models import Account
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +263,15 @@ def test_oauth_complete_passes_stripe_errors_through(fake_stripe, client_id, use
         onboarding.oauth_complete(request, code="ac_not_issued", state=state)
     assert excinfo.value.user_message
     assert not Account.objects.exists()
+
+
+def test_oauth_complete_does_not_take_an_account_from_another_user(fake_stripe, client_id, user, other_user):
+    first = make_request(user)
+    account = onboarding.oauth_complete(
+        first, code=fake_stripe.oauth_code(), state=state_of(onboarding.oauth_authorize_url(first))
+    )
+    second = make_request(other_user)
+    state = state_of(onboarding.oauth_authorize_url(second))
+    with pytest.raises(AccountOwnedByAnotherUser):
+        onboarding.oauth_complete(second, code=fake_stripe.oauth_code(account.stripe_id), state=state)
+    assert Account.objects.get(stripe_id=account.stripe_id).user == user
