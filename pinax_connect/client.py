@@ -20,6 +20,7 @@ from .conf import settings
 _lock = threading.Lock()
 _http_client_override = None
 _cache = {}
+_setting_http_clients = {}  # dotted path of PINAX_CONNECT_HTTP_CLIENT -> its instance
 
 
 class DropRequestBodies(logging.Filter):
@@ -81,13 +82,20 @@ def http_client_override(http_client):
 
 
 def current_http_client():
-    """The HTTP layer clients are built with: the override, else ``PINAX_CONNECT_HTTP_CLIENT``."""
+    """The HTTP layer clients are built with: the override, else ``PINAX_CONNECT_HTTP_CLIENT``.
+
+    The setting names a ``stripe.HTTPClient`` class (or a factory); it is
+    instantiated once per dotted path, so clients built from it stay cached.
+    """
     if _http_client_override is not None:
         return _http_client_override
     dotted = settings.PINAX_CONNECT_HTTP_CLIENT
-    if dotted:
-        return import_string(dotted)()
-    return None
+    if not dotted:
+        return None
+    with _lock:
+        if dotted not in _setting_http_clients:
+            _setting_http_clients[dotted] = import_string(dotted)()
+        return _setting_http_clients[dotted]
 
 
 def _secret_key():
@@ -132,6 +140,20 @@ def get_client():
             _cache.clear()  # one live configuration at a time; keeps memory flat
             _cache[config] = client
     return client
+
+
+def raw_list(path):
+    """A ``list`` callable for ``GET path`` that returns the page as plain JSON.
+
+    Same call shape as a stripe-python service's ``list`` (``params=``, ``options=``)
+    and the same error mapping, but no ``StripeObject`` is built: list syncs turn
+    every object back into a dict anyway, and building them is most of a sync's time.
+    """
+
+    def list_page(params=None, options=None):
+        return get_client().raw_request("get", path, **(params or {}), **(options or {})).data
+
+    return list_page
 
 
 def is_live_key(key=None):

@@ -146,8 +146,9 @@ def bulk_upsert(model, stripe_objects, columns_for, *, extra_lookups=None):
 def sync_all(model, list_method, columns_for, *, params=None, options=None, extra_lookups=None, progress=None):
     """Page through a Stripe list endpoint and mirror every object with :func:`bulk_upsert`.
 
-    ``list_method`` is a stripe-python service ``list`` (e.g. ``client.v1.accounts.list``);
-    one call per page of 100, so ``ceil(N/100)`` calls for N objects (Stripe's
+    ``list_method(params=, options=)`` returns one list page, a dict or a
+    ``StripeObject`` (``pinax_connect.client.raw_list(path)`` or a stripe-python
+    service ``list``); one call per page of 100, so ``ceil(N/100)`` calls for N objects (Stripe's
     ``has_more`` is false on the last page). ``progress(n)`` is called after each
     page. Returns ``(created, updated)``.
     """
@@ -155,10 +156,11 @@ def sync_all(model, list_method, columns_for, *, params=None, options=None, extr
     created = updated = 0
     while True:
         page = list_method(params=params, options=options or {})
-        c, u = bulk_upsert(model, page.data, columns_for, extra_lookups=extra_lookups)
+        objects = page["data"]
+        c, u = bulk_upsert(model, objects, columns_for, extra_lookups=extra_lookups)
         created, updated = created + c, updated + u
         if progress:
-            progress(len(page.data))
-        if not page.has_more or not page.data:
+            progress(len(objects))
+        if not page["has_more"] or not objects:
             return created, updated
-        params = {**params, "starting_after": page.data[-1].id}
+        params = {**params, "starting_after": objects[-1]["id"]}

@@ -105,3 +105,21 @@ def test_request_bodies_never_reach_the_stripe_logger(caplog, recorder):
     lines = [r.getMessage() for r in caplog.records if r.name == "stripe"]
     assert any("Request to Stripe api" in line for line in lines)  # the logger itself still works
     assert not any("123456789" in line for line in lines)
+
+
+def test_http_client_setting_is_instantiated_once_and_clients_stay_cached(settings):
+    settings.PINAX_CONNECT_HTTP_CLIENT = "tests.test_client.RecordingHTTPClient"
+    first = client.get_client()
+    assert isinstance(client.current_http_client(), RecordingHTTPClient)
+    assert client.current_http_client() is client.current_http_client()
+    assert client.get_client() is first
+    first.v1.accounts.retrieve_current()
+    assert len(client.current_http_client().calls) == 1
+
+
+def test_raw_list_returns_plain_json_pages(recorder):
+    page = client.raw_list("/v1/accounts")(params={"limit": 2}, options={"stripe_account": "acct_9"})
+    assert page == {"id": "acct_platform", "object": "account"}  # what the recorder answers
+    method, url, headers, _ = recorder.calls[0]
+    assert (method, url) == ("get", "https://api.stripe.com/v1/accounts?limit=2")
+    assert headers["Stripe-Account"] == "acct_9"

@@ -1,7 +1,6 @@
 """The single write path for mirror rows: upsert, watermark, bulk pages."""
 import datetime
 import threading
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection, connections
@@ -121,16 +120,16 @@ def test_bulk_upsert_page_costs_three_queries_and_skips_unchanged():
 
 
 def test_sync_all_pages_with_starting_after():
-    objects = [SimpleNamespace(id=f"acct_{i}", to_dict=lambda i=i: acct(i)) for i in range(250)]
+    objects = [acct(i) for i in range(250)]
     calls = []
 
     def list_method(params, options):
         calls.append(dict(params))
         start = 0
         if "starting_after" in params:
-            start = [o.id for o in objects].index(params["starting_after"]) + 1
+            start = [o["id"] for o in objects].index(params["starting_after"]) + 1
         chunk = objects[start : start + params["limit"]]
-        return SimpleNamespace(data=chunk, has_more=start + len(chunk) < len(objects))
+        return {"object": "list", "data": chunk, "has_more": start + len(chunk) < len(objects)}
 
     seen = []
     assert sync.sync_all(Account, list_method, account_columns, progress=seen.append) == (250, 0)

@@ -7,7 +7,7 @@ validated and converted, how an ``Account``-or-id argument is resolved, how the
 import datetime
 
 from .. import money, sync
-from ..client import request_options
+from ..client import raw_list, request_options
 from ..conf import settings
 from ..exceptions import AccountNotReady, InvalidRequest
 from ..models import Account
@@ -112,15 +112,15 @@ def created_filter(created_gte):
     return {"created": {"gte": int(created_gte)}}
 
 
-def sync_list(model, list_method, columns, lookups, *, stripe_account=None, created_gte=None, progress=None):
-    """Mirror a whole Stripe list of the platform (or of ``stripe_account``) into ``model``.
+def sync_list(model, path, columns, lookups, *, stripe_account=None, created_gte=None, progress=None):
+    """Mirror the whole Stripe list at ``path`` of the platform (or of ``stripe_account``) into ``model``.
 
     ``lookups(datas, stripe_account)`` fetches, once per page, the rows the page's
     objects refer to. Returns ``(created, updated)`` (see :func:`pinax_connect.sync.sync_all`).
     """
     return sync.sync_all(
         model,
-        list_method,
+        raw_list(path),
         columns,
         params=created_filter(created_gte),
         options=request_options(stripe_account=stripe_account),

@@ -10,7 +10,7 @@ import re
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, raw_list, new_idempotency_key, request_options
 from ..conf import settings
 from ..exceptions import AccountDeauthorized, InvalidRequest
 from ..models import Account
@@ -156,10 +156,9 @@ def sync_accounts(*, created_gte=None, progress=None):
     ``progress(n)`` is called after each page. Rows that did not change are not
     written. Returns ``(created, updated)``.
     """
-    client = get_client()
     counts = sync.sync_all(
         Account,
-        client.v1.accounts.list,
+        raw_list("/v1/accounts"),
         columns,
         params=created_filter(created_gte),
         progress=progress,

@@ -1,6 +1,6 @@
 """Application fees: the platform's cut of charges on (or to) connected accounts."""
 from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, raw_list, new_idempotency_key, request_options
 from ..exceptions import InvalidRequest
 from ..models import Account, ApplicationFee
 from ._shared import amount_column, authorized, created_filter, index_by_stripe_id, minor_amount, stripe_id_of
@@ -46,7 +46,7 @@ def sync_application_fees(*, stripe_account=None, created_gte=None, progress=Non
     """
     return sync.sync_all(
         ApplicationFee,
-        get_client().v1.application_fees.list,
+        raw_list("/v1/application_fees"),
         _columns,
         params=created_filter(created_gte),
         extra_lookups=_lookups,

@@ -102,7 +102,7 @@ def sync_charge(charge):
 def sync_charges(*, stripe_account=None, created_gte=None, progress=None):
     """Mirror every charge of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
-        Charge, get_client().v1.charges.list, _columns, _lookups,
+        Charge, "/v1/charges", _columns, _lookups,
         stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 

@@ -77,7 +77,7 @@ def sync_customers(*, stripe_account=None, created_gte=None, progress=None):
     Rows only: links to users are made by :func:`create` / :func:`get_or_create`.
     """
     return sync_list(
-        Customer, get_client().v1.customers.list, _columns, _lookups,
+        Customer, "/v1/customers", _columns, _lookups,
         stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 

@@ -3,7 +3,7 @@
 Stripe keeps events for 30 days. The platform's events and each connected
 account's events are separate lists: pass ``stripe_account=`` for the latter.
 """
-from ..client import get_client, request_options
+from ..client import raw_list, request_options
 from ..exceptions import InvalidRequest
 from ..models import Account
 from ._shared import created_filter
@@ -36,11 +36,10 @@ def fetch_events(*, since=None, stripe_account=None, types=None):
             raise InvalidRequest(f"types must be 1 to {MAX_TYPES} event type names.")
         params["types"] = types
     options = request_options(stripe_account=stripe_account)
-    list_events = get_client().v1.events.list
+    list_events = raw_list("/v1/events")
     while True:
         page = list_events(params=params, options=options)
-        for event in page.data:
-            yield event.to_dict()
-        if not page.has_more or not page.data:
+        yield from page["data"]
+        if not page["has_more"] or not page["data"]:
             return
-        params = {**params, "starting_after": page.data[-1].id}
+        params = {**params, "starting_after": page["data"][-1]["id"]}

@@ -5,11 +5,10 @@ full account and card numbers are sent to Stripe and never kept, and Stripe neve
 returns them. As a second line of defence, :func:`columns` drops such keys from
 ``stripe_data`` should they ever appear.
 """
-import functools
 import logging
 
 from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, raw_list, new_idempotency_key, request_options
 from ..exceptions import InvalidRequest
 from ..money import normalize_currency
 from ..models import Account, ExternalAccount
@@ -149,11 +148,11 @@ def sync_external_accounts(account, *, created_gte=None, progress=None):
             raise InvalidRequest("sync_external_accounts needs a mirrored account.")
     ensure_authorized(account)
     seen = []
-    list_method = functools.partial(get_client().v1.accounts.external_accounts.list, account.stripe_id)
+    list_page = raw_list(f"/v1/accounts/{account.stripe_id}/external_accounts")
 
     def listing(**kwargs):
-        page = list_method(**kwargs)
-        seen.extend(obj.id for obj in page.data)
+        page = list_page(**kwargs)
+        seen.extend(obj["id"] for obj in page["data"])
         return page
 
     result = sync.sync_all(

@@ -123,7 +123,7 @@ def sync_payment_intent(payment_intent):
 def sync_payment_intents(*, stripe_account=None, created_gte=None, progress=None):
     """Mirror every payment intent of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
-        PaymentIntent, get_client().v1.payment_intents.list, _columns, _lookups,
+        PaymentIntent, "/v1/payment_intents", _columns, _lookups,
         stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 

@@ -61,7 +61,7 @@ def sync_payout(payout):
 def sync_payouts(*, stripe_account=None, created_gte=None, progress=None):
     """Mirror every payout of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
-        Payout, get_client().v1.payouts.list, _columns, _lookups,
+        Payout, "/v1/payouts", _columns, _lookups,
         stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 

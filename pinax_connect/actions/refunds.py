@@ -44,7 +44,7 @@ def sync_refund_from_stripe_object(stripe_object, *, event_created=None, stripe_
 def sync_refunds(*, stripe_account=None, created_gte=None, progress=None):
     """Mirror every refund of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
-        Refund, get_client().v1.refunds.list, _columns, _lookups,
+        Refund, "/v1/refunds", _columns, _lookups,
         stripe_account=stripe_account, created_gte=created_gte, progress=progress,
     )
 

@@ -2,7 +2,7 @@
 import warnings
 
 from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, raw_list, new_idempotency_key, request_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Transfer, TransferReversal
 from ._shared import (
@@ -103,7 +103,7 @@ def sync_transfers(*, stripe_account=None, created_gte=None, progress=None):
         params["destination"] = stripe_id_of(stripe_account)
     return sync.sync_all(
         Transfer,
-        get_client().v1.transfers.list,
+        raw_list("/v1/transfers"),
         _columns,
         params=params,
         extra_lookups=_lookups,
