@@ -65,6 +65,20 @@ def find_account(value):
     return Account.objects.filter(stripe_id=account_id).first()
 
 
+def connected_account(value):
+    """The mirrored, authorized ``Account`` for an ``Account``/``acct_`` id (``None`` stays ``None``).
+
+    Raises ``InvalidRequest`` for an account we do not mirror, ``AccountDeauthorized``
+    for one that revoked the platform's access.
+    """
+    if value is None:
+        return None
+    account = find_account(value)
+    if account is None:
+        raise InvalidRequest(f"Unknown connected account {stripe_id_of(value)!r}: sync it first")
+    return authorized(account)
+
+
 def authorized(account):
     """Raise unless the platform may act on ``account`` (mirrored ``Account`` or ``None``).
 

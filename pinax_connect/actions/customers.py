@@ -14,7 +14,7 @@ from .. import sync
 from ..client import get_client, new_idempotency_key, request_options
 from ..exceptions import CustomerAccountMismatch, InvalidRequest
 from ..models import Customer, UserAccount
-from ._shared import authorized, find_account, stripe_id_of, sync_list
+from ._shared import authorized, connected_account, find_account, stripe_id_of, sync_list
 
 
 # --------------------------------------------------------------------------- mapping
@@ -123,15 +123,6 @@ def customer_account_check(customer, stripe_account):
 # --------------------------------------------------------------------------- writes
 
 
-def _connected_account(stripe_account):
-    if stripe_account is None:
-        return None
-    account = find_account(stripe_account)
-    if account is None:
-        raise InvalidRequest(f"Unknown connected account {stripe_id_of(stripe_account)!r}: sync it first")
-    return authorized(account)
-
-
 def _customer_params(user, params):
     params = dict(params)
     if not params.get("email") and getattr(user, "email", ""):
@@ -176,7 +167,7 @@ def create(user, *, stripe_account=None, idempotency_key=None, **params):
     Raises :class:`InvalidRequest` when the user already has a customer there
     (use :func:`get_or_create`) or the account is not mirrored.
     """
-    account = _connected_account(stripe_account)
+    account = connected_account(stripe_account)
     if get_customer_for_user(user, stripe_account=account) is not None:
         raise InvalidRequest(
             f"{user} already has a customer on {account.stripe_id if account else 'the platform'}; "
@@ -207,7 +198,7 @@ def get_or_create(user, *, stripe_account=None, **params):
     ``Customer.user`` / ``UserAccount(user, account)`` make one link; every caller
     gets the same customer. ``params`` are only used when creating.
     """
-    account = _connected_account(stripe_account)
+    account = connected_account(stripe_account)
     existing = get_customer_for_user(user, stripe_account=account)
     if existing is not None:
         return existing

@@ -6,6 +6,7 @@ from ..models import ExternalAccount, Payout
 from ._shared import (
     amount_column,
     authorized,
+    connected_account,
     currency_code,
     find_account,
     minor_amount,
@@ -72,10 +73,7 @@ def sync_payouts(*, stripe_account=None, created_gte=None, progress=None):
 def _payout_account(account):
     if account is None:
         return None
-    found = find_account(account)
-    if found is None:
-        raise InvalidRequest(f"Unknown connected account {stripe_id_of(account)!r}: sync it first")
-    authorized(found)
+    found = connected_account(account)
     if not found.payouts_enabled:
         raise AccountNotReady(f"Account {found.stripe_id} cannot be paid out yet (payouts_enabled is false)")
     return found
