@@ -6,10 +6,10 @@ validated and converted, how an ``Account``-or-id argument is resolved, how the
 """
 import datetime
 
-from .. import money, sync
+from .. import money, readiness, sync
 from ..client import raw_list, request_options
 from ..conf import settings
-from ..exceptions import AccountNotReady, InvalidRequest
+from ..exceptions import InvalidRequest
 from ..models import Account
 
 
@@ -93,12 +93,14 @@ def authorized(account):
     return account
 
 
-def chargeable_account(value, *, role="destination"):
-    """Validate a connected account that is to receive a charge; return ``(Account|None, id)``.
+def chargeable_account(value, *, role="destination", purpose="destination_charges"):
+    """Validate a connected account that is to receive money; return ``(Account|None, id)``.
 
-    When the account is mirrored, it must be authorized and, per the mirror,
-    have ``charges_enabled`` (else :class:`AccountNotReady`). An id we have not
-    mirrored yet is passed through: Stripe has the last word.
+    When the account is mirrored, it must be authorized and, per the mirror, have
+    the capability ``purpose`` needs (:mod:`pinax_connect.readiness`: ``transfers``
+    for destination charges and transfers, ``card_payments`` for direct charges),
+    else :class:`AccountNotReady` naming it. An id we have not mirrored yet is
+    passed through: Stripe has the last word.
     """
     account_id = stripe_id_of(value)
     if not account_id or not str(account_id).startswith("acct_"):
@@ -106,10 +108,13 @@ def chargeable_account(value, *, role="destination"):
     account = find_account(value)
     if account is not None:
         authorized(account)
-        if not account.charges_enabled:
-            raise AccountNotReady(
-                f"Account {account.stripe_id} cannot take charges yet (charges_enabled is false)"
-            )
+        if not readiness.is_ready(account, purpose):
+            # The mirror may lag Stripe (a capability.updated still on its way):
+            # read the account once before refusing.
+            from .accounts import sync_account
+
+            account = sync_account(account)
+            readiness.require(account, purpose)
     return account, account_id
 
 
@@ -167,7 +172,7 @@ def connect_routing(*, amount, currency, destination=None, stripe_account=None, 
         )
     account = destination_id = fee = None
     if stripe_account is not None:
-        account, _ = chargeable_account(stripe_account, role="stripe_account")
+        account, _ = chargeable_account(stripe_account, role="stripe_account", purpose="direct_charges")
     if destination is not None:
         _, destination_id = chargeable_account(destination, role=destination_name)
     if application_fee is not None:

@@ -1,8 +1,9 @@
 """Payouts: money from a balance (a connected account's, or the platform's) to a bank or card."""
-from .. import sync
+from .. import readiness, sync
 from ..client import get_client, new_idempotency_key, request_options
-from ..exceptions import AccountNotReady, InvalidRequest
+from ..exceptions import InvalidRequest
 from ..models import ExternalAccount, Payout
+from . import accounts
 from ._shared import (
     amount_column,
     authorized,
@@ -74,8 +75,10 @@ def _payout_account(account):
     if account is None:
         return None
     found = connected_account(account)
-    if not found.payouts_enabled:
-        raise AccountNotReady(f"Account {found.stripe_id} cannot be paid out yet (payouts_enabled is false)")
+    if not readiness.is_ready(found, "payouts"):
+        # The mirror may lag Stripe: read the account once before refusing.
+        found = accounts.sync_account(found)
+        readiness.require(found, "payouts")
     return found
 
 

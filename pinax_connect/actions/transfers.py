@@ -8,9 +8,9 @@ from ..models import Account, Transfer, TransferReversal
 from ._shared import (
     amount_column,
     authorized,
+    chargeable_account,
     created_filter,
     currency_code,
-    find_account,
     index_by_stripe_id,
     minor_amount,
     stripe_id_of,
@@ -153,9 +153,7 @@ def create(amount, currency, destination, description=None, transfer_group=None,
         raise InvalidRequest("Transfers are made from the platform balance: stripe_account is not accepted")
     currency = currency_code(currency)
     params = {"amount": minor_amount(amount, currency), "currency": currency}
-    if not str(destination_id or "").startswith("acct_"):
-        raise InvalidRequest(f"destination must be a connected Account or an acct_ id, got {destination!r}")
-    authorized(find_account(destination))
+    _, destination_id = chargeable_account(destination, purpose="transfers")
     params["destination"] = destination_id
     if description:
         params["description"] = description

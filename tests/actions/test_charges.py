@@ -166,7 +166,7 @@ def test_amounts_above_the_charge_are_refused(fake_stripe, buyer, custom_account
 
 def test_destination_that_cannot_take_charges(fake_stripe, buyer, express_account):
     assert not express_account.charges_enabled
-    with pytest.raises(AccountNotReady, match="charges_enabled"):
+    with pytest.raises(AccountNotReady, match="capability .transfers. is inactive"):
         charges.create(5, buyer, destination_account=express_account)
     assert not charge_posts(fake_stripe)
 
