@@ -5,8 +5,9 @@ import stripe
 from django.core import checks
 from django.urls import NoReverseMatch, reverse
 
-from .client import is_live_key
+from .client import is_live_key, reaches_real_stripe
 from .conf import settings
+from .webhooks import storage
 
 TASK_BACKENDS_THAT_DO_NOT_QUEUE = ("ImmediateBackend", "DummyBackend")
 
@@ -31,6 +32,16 @@ def check_keys(app_configs=None, **kwargs):
                 id="pinax_connect.E003",
             )
         )
+    elif settings.DEBUG and reaches_real_stripe():
+        errors.append(
+            checks.Warning(
+                "A real Stripe key is configured while DEBUG=True.",
+                hint="Django's debug page shows stripe-python's frames, including the "
+                "'Authorization: Bearer sk_...' header: keep DEBUG off wherever the key is real, "
+                "or use the fake Stripe (PINAX_CONNECT_HTTP_CLIENT) while developing.",
+                id="pinax_connect.W008",
+            )
+        )
     return errors
 
 
@@ -38,7 +49,25 @@ def check_keys(app_configs=None, **kwargs):
 def check_webhooks(app_configs=None, **kwargs):
     """Webhook secrets exist, the endpoint is routed, and task mode has a real queue."""
     errors = []
-    if not settings.PINAX_CONNECT_WEBHOOK_SECRETS:
+    secrets_problem = storage.secrets_problem(settings.PINAX_CONNECT_WEBHOOK_SECRETS)
+    if secrets_problem:
+        errors.append(
+            checks.Error(
+                f"PINAX_CONNECT_WEBHOOK_SECRETS {secrets_problem}: every webhook is refused.",
+                hint='Use a list: PINAX_CONNECT_WEBHOOK_SECRETS = ["whsec_...", "whsec_..."].',
+                id="pinax_connect.E008",
+            )
+        )
+    problem = storage.tolerance_problem(settings.PINAX_CONNECT_WEBHOOK_TOLERANCE)
+    if problem:
+        errors.append(
+            checks.Error(
+                f"PINAX_CONNECT_WEBHOOK_TOLERANCE {problem}: every webhook is refused.",
+                hint="Leave the default (300 seconds); 0 would accept a captured delivery replayed at any time.",
+                id="pinax_connect.E009",
+            )
+        )
+    if not secrets_problem and not settings.PINAX_CONNECT_WEBHOOK_SECRETS:
         errors.append(
             checks.Warning(
                 "PINAX_CONNECT_WEBHOOK_SECRETS is empty: every webhook will be rejected.",

@@ -128,7 +128,9 @@ def get_client():
         client = _cache.get(config)
         if client is None:
             key, version, retries, _base, client_id, _ = config
-            base_addresses = {"api": api_base, "files": api_base} if api_base else None
+            # Every host, OAuth's connect.stripe.com included: a stripe-mock or proxy
+            # setup must never reach the real Stripe.
+            base_addresses = {"api": api_base, "files": api_base, "connect": api_base} if api_base else None
             client = stripe.StripeClient(
                 key,
                 stripe_version=version,
@@ -160,6 +162,11 @@ def is_live_key(key=None):
     """True when ``key`` (default: the configured secret key) is a live-mode key."""
     key = key if key is not None else (settings.PINAX_CONNECT_SECRET_KEY or "")
     return key.startswith(("sk_live_", "rk_live_"))
+
+
+def reaches_real_stripe():
+    """True when requests go to Stripe itself: no fake HTTP client, no other API host."""
+    return current_http_client() is None and not settings.PINAX_CONNECT_API_BASE
 
 
 def new_idempotency_key():

@@ -26,6 +26,25 @@ def test_live_key_with_debug(settings):
     assert checks.check_keys() == []
 
 
+def test_any_real_key_with_debug_warns_because_the_debug_page_shows_the_authorization_header(settings):
+    from pinax_connect import client
+
+    settings.DEBUG = True
+    settings.PINAX_CONNECT_SECRET_KEY = "sk_test_" + "x" * 8
+    with client.http_client_override(None):
+        settings.PINAX_CONNECT_HTTP_CLIENT = None
+        settings.PINAX_CONNECT_API_BASE = None
+        assert ids(checks.check_keys()) == ["pinax_connect.W008"]
+        settings.PINAX_CONNECT_API_BASE = "http://127.0.0.1:12111"  # stripe-mock: not a real Stripe
+        assert checks.check_keys() == []
+        settings.PINAX_CONNECT_API_BASE = None
+        settings.PINAX_CONNECT_HTTP_CLIENT = "pinax_connect.testing.FakeStripe"
+        assert checks.check_keys() == []
+        settings.PINAX_CONNECT_HTTP_CLIENT = None
+        settings.DEBUG = False
+        assert checks.check_keys() == []
+
+
 def test_empty_webhook_secrets(settings):
     settings.PINAX_CONNECT_WEBHOOK_SECRETS = []
     assert "pinax_connect.W002" in ids(checks.check_webhooks())

@@ -57,6 +57,13 @@ def test_api_base_points_elsewhere(settings, recorder):
     assert recorder.calls[0][1] == "http://127.0.0.1:12111/v1/account"
 
 
+def test_api_base_also_routes_the_oauth_host(settings, recorder):
+    settings.PINAX_CONNECT_API_BASE = "http://127.0.0.1:12111"
+    settings.PINAX_CONNECT_CLIENT_ID = "ca_test"
+    client.get_client().oauth.deauthorize({"client_id": "ca_test", "stripe_user_id": "acct_1"})
+    assert recorder.calls[0][1] == "http://127.0.0.1:12111/oauth/deauthorize"
+
+
 def test_no_global_api_key_is_set(settings, recorder):
     before = stripe.api_key
     client.get_client().v1.accounts.retrieve_current()

@@ -23,6 +23,12 @@ logger = logging.getLogger(__name__)
 # Why an event is stored but not applied (Event.flag).
 FLAG_LIVEMODE_MISMATCH = "livemode_mismatch"
 FLAG_UNKNOWN_ACCOUNT = "unknown_account"
+FLAG_UNSUPPORTED_API_VERSION = "unsupported_api_version"
+
+# The oldest event shape the handlers read: accounts carry the ``requirements`` hash
+# since 2019-02-19. An older endpoint version would empty ``verification_fields_needed``
+# without a word, so such events are stored and flagged instead (see docs/webhooks.md).
+MIN_EVENT_API_VERSION = "2019-02-19"
 
 
 class InvalidDelivery(Exception):
@@ -52,20 +58,71 @@ def read_body(request, max_size):
     return body
 
 
+def secrets_problem(secrets):
+    """Why ``PINAX_CONNECT_WEBHOOK_SECRETS`` cannot be used, or ``""``.
+
+    It must be a list or tuple of non-empty ``whsec_`` strings. A plain string is
+    refused outright: iterating it would try each *character* as a secret, and a
+    signature made with the one-letter key ``"w"`` would verify.
+    """
+    if isinstance(secrets, (str, bytes)) or not isinstance(secrets, (list, tuple)):
+        return f"must be a list or tuple of whsec_ strings, not {type(secrets).__name__}"
+    for secret in secrets:
+        if not isinstance(secret, str) or not secret.startswith("whsec_") or len(secret) <= len("whsec_"):
+            return "every secret must be a non-empty string starting with whsec_"
+    return ""
+
+
+def tolerance_problem(tolerance):
+    """Why ``PINAX_CONNECT_WEBHOOK_TOLERANCE`` cannot be used, or ``""``.
+
+    stripe-python skips the age check for a tolerance of 0 (or ``None``), which
+    would accept a captured delivery replayed a year later: it must be a positive
+    number of seconds.
+    """
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance > 0:
+        return f"must be a positive number of seconds, not {tolerance!r}"
+    return ""
+
+
+def parse_signature_header(header):
+    """``(timestamp, v1_signatures)`` of a ``Stripe-Signature`` header, or :class:`InvalidDelivery`.
+
+    Parsed exactly as stripe-python's ``WebhookSignature`` parses it (items split
+    on ``,``, each on the first two ``=``, keys compared without stripping), so the
+    timestamp we check for being in the future is the one the signature covers.
+    """
+    items = [item.split("=", 2) for item in header.split(",")]
+    try:
+        timestamp = int([item[1] for item in items if item[0] == "t"][0])
+        signatures = [item[1] for item in items if item[0] == "v1"]
+    except (IndexError, ValueError):
+        raise InvalidDelivery("invalid signature") from None
+    return timestamp, signatures
+
+
 def verify_signature(payload, header, secrets, tolerance):
     """Check ``Stripe-Signature`` against each secret with stripe-python's constant-time check.
 
     Several secrets are accepted because a platform endpoint and a Connect endpoint
     have different secrets, and because a rolled secret stays valid for a while.
+    Misconfigured secrets or tolerance refuse every delivery with a 500 (Stripe
+    retries it for three days, so nothing is lost once the settings are fixed).
     """
+    problem = secrets_problem(secrets)
+    if problem or not secrets:
+        logger.error("PINAX_CONNECT_WEBHOOK_SECRETS %s: every webhook delivery is refused", problem or "is empty")
+        raise InvalidDelivery("webhook secrets are misconfigured", status=500)
+    problem = tolerance_problem(tolerance)
+    if problem:
+        logger.error("PINAX_CONNECT_WEBHOOK_TOLERANCE %s: every webhook delivery is refused", problem)
+        raise InvalidDelivery("webhook tolerance is misconfigured", status=500)
     if not header:
         raise InvalidDelivery("missing Stripe-Signature header")
-    if not secrets:
-        logger.error("PINAX_CONNECT_WEBHOOK_SECRETS is empty: every webhook delivery is refused")
-        raise InvalidDelivery("invalid signature")
     if not header.isascii():
         # Stripe's signatures are hex; stripe-python's compare raises on non-ASCII text.
         raise InvalidDelivery("invalid signature")
+    timestamp, _signatures = parse_signature_header(header)
     expired = False
     for secret in secrets:
         try:
@@ -76,19 +133,10 @@ def verify_signature(payload, header, secrets, tolerance):
             continue
         # stripe-python refuses only old timestamps; one far ahead would keep a captured
         # delivery replayable until then.
-        if signed_at(header) > time.time() + tolerance:
+        if timestamp > time.time() + tolerance:
             raise InvalidDelivery("signature timestamp outside the tolerance")
         return
     raise InvalidDelivery("signature timestamp outside the tolerance" if expired else "invalid signature")
-
-
-def signed_at(header):
-    """The ``t=`` timestamp of a ``Stripe-Signature`` header (already verified to exist)."""
-    for item in header.split(","):
-        key, _, value = item.strip().partition("=")
-        if key == "t":
-            return int(value)
-    raise InvalidDelivery("invalid signature")
 
 
 # Column sizes of Event: longer values cannot be stored (PostgreSQL refuses them).
@@ -162,12 +210,18 @@ def flag_for(data):
 
     * ``livemode_mismatch``: a live event while we run with a test key, or the reverse
       (e.g. a live endpoint pointed at a staging site).
+    * ``unsupported_api_version``: the webhook endpoint's API version predates the
+      object shapes our handlers read (:data:`MIN_EVENT_API_VERSION`).
     * ``unknown_account``: an event of a connected account we do not mirror, except
       ``account.*`` events, which are how an Account first appears. Applying the others
       would mirror e.g. a connected account's customer as a platform customer.
     """
     if bool(data.get("livemode")) != client.is_live_key():
         return FLAG_LIVEMODE_MISMATCH
+    version = data.get("api_version")
+    # Versions are dates (``2024-09-30.acacia``): their text sorts like the dates.
+    if isinstance(version, str) and version and version[:10] < MIN_EVENT_API_VERSION:
+        return FLAG_UNSUPPORTED_API_VERSION
     account = data.get("account")
     if account and not data["type"].startswith("account."):
         if not Account.objects.filter(stripe_id=account).exists():

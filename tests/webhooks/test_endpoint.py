@@ -134,11 +134,11 @@ def test_tolerance_setting_is_honoured(client, settings):
     assert post_raw(client, payload, header).status_code == 200
 
 
-def test_no_configured_secret_refuses_everything(client, settings):
+def test_no_configured_secret_refuses_everything_for_stripe_to_retry(client, settings):
     settings.PINAX_CONNECT_WEBHOOK_SECRETS = []
     payload, header = signed_webhook(_valid(), SECRET)
     response = post_raw(client, payload, header)
-    assert response.status_code == 400
+    assert response.status_code == 500  # a misconfiguration: Stripe redelivers once it is fixed
     assert Event.objects.count() == 0
 
 
