@@ -11,3 +11,6 @@ class PinaxConnectConfig(AppConfig):
     def ready(self):
         # Settings defaults must be registered before anything reads them.
         from . import checks, conf  # noqa: F401
+        from .webhooks import handlers
+
+        handlers.register_defaults()

@@ -61,6 +61,11 @@ class Account(StripeObject):
     verification_due_by = models.DateTimeField(null=True, blank=True)
     verification_disabled_reason = models.CharField(max_length=255, blank=True)
     authorized = models.BooleanField(default=True)
+    # The newest capability.updated applied per capability: {name: {"created", "status"}}.
+    # A sub-object's event must not move the account's own watermark.
+    capability_events = models.JSONField(default=dict, blank=True)
+    # Set by actions.accounts.delete: the account is gone on Stripe, its history stays here.
+    date_deleted = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["type", "charges_enabled", "payouts_enabled"])]

@@ -2,16 +2,22 @@
 
 Each actions module describes, for its model, how a Stripe object maps to typed
 columns (a ``columns(obj) -> dict`` function) and calls :func:`upsert` (one object) or
-:func:`bulk_upsert` (a list page). This module is the only writer of mirror rows,
-which is what makes duplicate and out-of-order webhook deliveries safe:
+:func:`bulk_upsert` (a list page). This module is the only writer of mirror rows.
 
-* rows are keyed by ``stripe_id`` (unique), created race-safely;
-* ``last_event_created`` is a watermark: the ``created`` time of the newest event
-  applied. An event older than it does not overwrite the row. Only events move it:
-  an API read writes the row but leaves the watermark alone, because comparing our
-  clock with Stripe's would drop real updates whenever the clocks disagree. A stale
-  event applied after a read is corrected by the event of the change that followed
-  it (Stripe sends one for every change), so the row converges to Stripe's state.
+Ordering. Stripe does not order deliveries and its event ``created`` is whole
+seconds, so one request's events (``payment_intent.created`` and ``.succeeded``)
+often share a second. Rows keep a watermark, ``last_event_created``: the
+``created`` of the newest event applied.
+
+* An event strictly older than the watermark does not touch the row (0 API calls).
+* An event strictly newer is applied (0 API calls).
+* An event of the *same* second whose object differs from the row cannot be
+  ordered from its payload: the caller's ``reread`` reads the object from Stripe
+  once and that current state is applied (Stripe's own advice for ordering).
+* Only events move the watermark: an API read writes the row but leaves it alone,
+  because comparing our clock with Stripe's would drop real updates whenever the
+  clocks disagree. A stale event applied after a read is corrected by the event of
+  the change that followed it (Stripe sends one for every change).
 """
 import datetime
 
@@ -57,6 +63,13 @@ def is_stale(instance, event_created):
     return _watermark(event_created) < instance.last_event_created
 
 
+def is_tie(instance, event_created):
+    """True when ``instance``'s newest applied event has the same (whole-second) ``created``."""
+    if event_created is None or instance is None or instance.last_event_created is None:
+        return False
+    return _watermark(event_created) == instance.last_event_created
+
+
 def base_columns(data):
     """Columns every mirrored model shares, from the object's dict."""
     return {
@@ -66,32 +79,36 @@ def base_columns(data):
     }
 
 
-def upsert(model, stripe_object, columns, *, event_created=None, create_defaults=None):
+def upsert(model, stripe_object, columns, *, event_created=None, reread=None):
     """Create or update the ``model`` row for ``stripe_object`` and return it.
 
-    ``columns`` are the typed columns computed from the object. ``create_defaults``
-    are used only when the row is new (e.g. the user an account is created for).
-    When ``event_created`` (the webhook event's ``created``) is older than the row's
-    watermark, the row is returned unchanged.
+    ``columns`` are the typed columns computed from the object, or a function
+    computing them from an object dict. When ``event_created`` (the webhook event's
+    ``created``) is older than the row's watermark, the row is returned unchanged.
+    When it is the same second and the object differs from the row, ``reread()``
+    (if given) returns the object as Stripe has it now, which is stored instead
+    (``columns`` must then be a function).
     """
     data = to_dict(stripe_object)
-    values = {**base_columns(data), **columns, "synced_at": timezone.now()}
+    columns_for = columns if callable(columns) else (lambda _data: columns)
     watermark = _watermark(event_created)
-    if watermark is not None:
-        values["last_event_created"] = watermark
     stripe_id = data["id"]
     for attempt in (1, 2):
         instance = model.objects.filter(stripe_id=stripe_id).first()
         if instance is None:
             try:
                 with transaction.atomic():
-                    return model.objects.create(stripe_id=stripe_id, **values, **(create_defaults or {}))
+                    return model.objects.create(stripe_id=stripe_id, **_values(data, columns_for, watermark))
             except IntegrityError:
                 if attempt == 2:
                     raise
                 continue  # another worker created it first: update theirs
         if is_stale(instance, event_created):
             return instance
+        values = _values(data, columns_for, watermark)
+        if reread is not None and is_tie(instance, event_created) and instance.stripe_data != values["stripe_data"]:
+            data = to_dict(reread())
+            values = _values(data, columns_for, watermark)
         for name, value in values.items():
             setattr(instance, name, value)
         rows = model.objects.filter(pk=instance.pk)
@@ -103,6 +120,13 @@ def upsert(model, stripe_object, columns, *, event_created=None, create_defaults
             instance.refresh_from_db()
         return instance
     raise AssertionError("unreachable")
+
+
+def _values(data, columns_for, watermark):
+    values = {**base_columns(data), **columns_for(data), "synced_at": timezone.now()}
+    if watermark is not None:
+        values["last_event_created"] = watermark
+    return values
 
 
 def bulk_upsert(model, stripe_objects, columns_for, *, extra_lookups=None):

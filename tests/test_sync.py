@@ -31,15 +31,6 @@ def test_upsert_creates_then_updates():
     assert Account.objects.get().email == "b@x.test"
 
 
-def test_create_defaults_only_apply_to_new_rows(django_user_model):
-    user = django_user_model.objects.create(username="u")
-    row = sync.upsert(Account, acct(1), {}, create_defaults={"user": user})
-    assert row.user == user
-    other = django_user_model.objects.create(username="v")
-    sync.upsert(Account, acct(1), {}, create_defaults={"user": other})
-    assert Account.objects.get().user == user
-
-
 def test_older_event_does_not_overwrite_newer_state():
     t = 1800000000
     sync.upsert(Account, acct(1, email="new"), {"email": "new"}, event_created=t)

@@ -7,9 +7,11 @@ whole list), both built on :mod:`pinax_connect.sync` with the one mapping
 """
 import re
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
 
-from .. import sync
+from .. import identity, sync
 from ..client import get_client, raw_list, new_idempotency_key, request_options
 from ..conf import settings
 from ..exceptions import AccountDeauthorized, InvalidRequest
@@ -26,7 +28,7 @@ DEFAULT_CUSTOM_CAPABILITIES = {
 }
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 # Account metadata naming the user an account was created for (by :func:`create`).
-USER_METADATA_KEY = "pinax_connect_user"
+USER_METADATA_KEY = identity.USER_KEY
 
 
 # ---- the mapping ---------------------------------------------------------------
@@ -88,46 +90,95 @@ def columns(data, lookups=None):
     }
 
 
-def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=None, **context):
+def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=None, reread=None, **context):
     """Mirror an account object into ``Account`` and return the row.
 
     ``stripe_object`` is a stripe-python object or a plain dict (a webhook's
     ``data.object``); ``event_created`` is the event's unix ``created``. ``user`` is
     written only when given, so webhook syncs never unlink an account from its user.
+    A capability whose own ``capability.updated`` event is newer than
+    ``event_created`` keeps that newer status (see :func:`apply_capability`).
     Other ``context`` (e.g. ``stripe_account`` of an ``account.updated`` event) is
     accepted and ignored: an account is its own scope.
     """
     data = sync.to_dict(stripe_object)
-    values = columns(data)
-    if user is not None:
-        values["user"] = user
-    account = sync.upsert(Account, data, values, event_created=event_created)
-    if account.user_id is None and (data.get("metadata") or {}).get(USER_METADATA_KEY):
+
+    def values_for(obj):
+        values = columns(obj)
+        if user is not None:
+            values["user"] = user
+        return values
+
+    account = sync.upsert(Account, data, values_for, event_created=event_created, reread=reread)
+    if event_created is not None:
+        _keep_newer_capabilities(account, event_created)
+    if account.user_id is None and (account.stripe_data.get("metadata") or {}).get(USER_METADATA_KEY):
         link_users_from_metadata(Account.objects.filter(pk=account.pk))
         account.refresh_from_db(fields=["user"])
+    return account
+
+
+def _keep_newer_capabilities(account, event_created):
+    # Read the marks after our UPDATE: a capability.updated applied concurrently
+    # has committed its mark by the time our UPDATE got the row.
+    marks = Account.objects.filter(pk=account.pk).values_list("capability_events", flat=True).first() or {}
+    newer = {name: mark["status"] for name, mark in marks.items() if mark["created"] > int(event_created)}
+    if newer and any((account.capabilities or {}).get(name) != status for name, status in newer.items()):
+        _write_capabilities(account, newer)
+
+
+def _write_capabilities(account, statuses):
+    capabilities = {**(account.capabilities or {}), **statuses}
+    data = {**account.stripe_data, "capabilities": capabilities}
+    Account.objects.filter(pk=account.pk).update(capabilities=capabilities, stripe_data=data)
+    account.capabilities, account.stripe_data = capabilities, data
+
+
+def apply_capability(account, capability, event_created, *, reread=None):
+    """Record a ``capability.updated`` event's status on ``account``; return the row.
+
+    A capability is a sub-object: its event does not move the account's watermark
+    (``last_event_created``), or a full ``account.updated`` of an earlier second
+    delivered later would look stale and its new ``requirements`` would be lost.
+    Its own watermark lives in ``capability_events`` (``{name: {created, status}}``):
+    an account state newer than the event wins, an older one is corrected, and a
+    same-second disagreement is settled by one read of the account (``reread``).
+    """
+    created = int(event_created)
+    name, status = capability["id"], capability.get("status")
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=account.pk)
+        marks = dict(account.capability_events or {})
+        if marks.get(name, {}).get("created", -1) > created:
+            return account
+        watermark = account.last_event_created.timestamp() if account.last_event_created else None
+        if watermark is not None and created < watermark:
+            return account  # the account object we hold is newer than this event
+        if watermark == created and (account.capabilities or {}).get(name) != status and reread is not None:
+            return sync_account_from_stripe_object(reread())
+        marks[name] = {"created": created, "status": status}
+        Account.objects.filter(pk=account.pk).update(capability_events=marks)
+        account.capability_events = marks
+        _write_capabilities(account, {name: status})
     return account
 
 
 def link_users_from_metadata(queryset=None):
     """Link accounts that have no user to the user named in their metadata.
 
-    :func:`create` puts the user's pk in the account's metadata, so an account whose
-    creation response was lost (it exists on Stripe, our row came later from a sync or
-    a webhook) still ends up linked to its seller. Accounts already linked are left
-    alone. Returns how many were linked.
+    :func:`create` puts the user's pk and a per-installation check in the account's
+    metadata (:mod:`pinax_connect.identity`), so an account whose creation response
+    was lost (it exists on Stripe, our row came later from a sync or a webhook)
+    still ends up linked to its seller. Accounts already linked are left alone; an
+    account whose check does not match this installation's user stays unlinked
+    and is logged. Returns how many were linked.
     """
-    from django.contrib.auth import get_user_model
-
     orphans = (queryset if queryset is not None else Account.objects.all()).filter(
         user__isnull=True, stripe_data__metadata__has_key=USER_METADATA_KEY
     )
     linked = 0
-    users = get_user_model().objects
     for account in orphans:
-        try:
-            user = users.filter(pk=account.stripe_data["metadata"][USER_METADATA_KEY]).first()
-        except (ValueError, TypeError, ValidationError):  # not a pk of this user model
-            user = None
+        user = identity.user_from_metadata(account.stripe_data.get("metadata"), label=f"Account {account.stripe_id}")
         if user is not None:
             linked += Account.objects.filter(pk=account.pk, user__isnull=True).update(user=user)
     return linked
@@ -177,6 +228,8 @@ def ensure_authorized(account):
     Every action that talks to Stripe about a connected account calls this first:
     Stripe would answer 403 anyway, and the local error says why.
     """
+    if account is not None and getattr(account, "date_deleted", None) is not None:
+        raise AccountDeauthorized(f"Account {account.stripe_id} was deleted on {account.date_deleted:%Y-%m-%d}.")
     if account is not None and not getattr(account, "authorized", True):
         raise AccountDeauthorized(f"Account {account.stripe_id} has deauthorized the platform.")
 
@@ -226,7 +279,7 @@ def create(user, country, *, type=None, controller=None, idempotency_key=None, *
     payload = {"country": country.upper(), **params}
     if user is not None:
         # Lets a sync link the account to its user even if this response is lost.
-        payload["metadata"] = {**(params.get("metadata") or {}), USER_METADATA_KEY: str(user.pk)}
+        payload["metadata"] = {**(params.get("metadata") or {}), **identity.user_metadata(user)}
     if type is not None:
         payload["type"] = type
     else:
@@ -289,14 +342,17 @@ def reject(account, reason, *, idempotency_key=None):
 
 
 def delete(account):
-    """Delete the account on Stripe (``DELETE /v1/accounts/{id}``) and its local row.
+    """Delete the account on Stripe (``DELETE /v1/accounts/{id}``); keep its local history.
 
-    The row's cascade removes what was mirrored on that account (customers, charges,
-    payouts, external accounts). Returns Stripe's deletion object (``deleted: true``).
+    The row stays, stamped ``date_deleted`` and no longer authorized, so the
+    charges, refunds, transfers, payouts and application fees mirrored for it
+    remain for the platform's books. Returns Stripe's deletion object (``deleted: true``).
     """
     _require_account(account)
     deleted = get_client().v1.accounts.delete(account.stripe_id)
-    account.delete()
+    now = timezone.now()
+    Account.objects.filter(pk=account.pk).update(date_deleted=now, authorized=False)
+    account.date_deleted, account.authorized = now, False
     return deleted
 
 

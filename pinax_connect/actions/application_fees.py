@@ -27,10 +27,12 @@ def _columns(data, lookups=None):
 columns = _columns
 
 
-def sync_application_fee_from_stripe_object(stripe_object, *, event_created=None, **context):
+def sync_application_fee_from_stripe_object(stripe_object, *, event_created=None, reread=None, **context):
     """Mirror a Stripe application fee into ``ApplicationFee`` (account linked when mirrored); return the row."""
     data = sync.to_dict(stripe_object)
-    return sync.upsert(ApplicationFee, data, _columns(data, _lookups([data])), event_created=event_created)
+    return sync.upsert(
+        ApplicationFee, data, lambda d: _columns(d, _lookups([d])), event_created=event_created, reread=reread
+    )
 
 
 def sync_application_fee(fee):

@@ -70,7 +70,7 @@ def _columns(data, lookups=None):
 columns = _columns
 
 
-def sync_charge_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+def sync_charge_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
     """Mirror a Stripe charge into ``Charge`` and return the row.
 
     ``stripe_account``: the connected account a direct charge lives on. The
@@ -80,8 +80,9 @@ def sync_charge_from_stripe_object(stripe_object, *, event_created=None, stripe_
     """
     data = sync.to_dict(stripe_object)
     charge = sync.upsert(
-        Charge, data, _columns(data, _lookups([data], stripe_account)), event_created=event_created
+        Charge, data, lambda d: _columns(d, _lookups([d], stripe_account)), event_created=event_created, reread=reread
     )
+    data = charge.stripe_data
     embedded = (data.get("refunds") or {}).get("data") if isinstance(data.get("refunds"), dict) else None
     if embedded:
         from .refunds import sync_refund_from_stripe_object

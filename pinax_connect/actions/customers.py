@@ -43,7 +43,7 @@ def _columns(data, lookups=None):
 columns = _columns
 
 
-def sync_customer_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+def sync_customer_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
     """Mirror a Stripe customer into ``Customer`` and return the row.
 
     ``stripe_account`` is the connected account the customer lives on (None: the
@@ -60,7 +60,7 @@ def sync_customer_from_stripe_object(stripe_object, *, event_created=None, strip
             Customer.objects.filter(pk=row.pk).update(date_purged=row.date_purged)
         return row
     lookups = _lookups([data], stripe_account)
-    return sync.upsert(Customer, data, _columns(data, lookups), event_created=event_created)
+    return sync.upsert(Customer, data, lambda d: _columns(d, lookups), event_created=event_created, reread=reread)
 
 
 def sync_customer(customer):

@@ -61,7 +61,9 @@ def columns(data, lookups=None):
     }
 
 
-def sync_external_account_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+def sync_external_account_from_stripe_object(
+    stripe_object, *, event_created=None, stripe_account=None, reread=None, **context
+):
     """Mirror a bank_account / card object into ``ExternalAccount`` and return the row.
 
     The account is ``stripe_object["account"]``, else ``stripe_account`` (the event's
@@ -78,8 +80,9 @@ def sync_external_account_from_stripe_object(stripe_object, *, event_created=Non
     if account is None:
         logger.info("External account %s skipped: account %s is not mirrored.", data.get("id"), account_id)
         return None
-    values = {**columns(data), "account": account}
-    return sync.upsert(ExternalAccount, data, values, event_created=event_created)
+    return sync.upsert(
+        ExternalAccount, data, lambda d: {**columns(d), "account": account}, event_created=event_created, reread=reread
+    )
 
 
 def _check_bank_account(bank_account):

@@ -76,7 +76,9 @@ def _columns(data, lookups=None):
 columns = _columns
 
 
-def sync_payment_intent_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+def sync_payment_intent_from_stripe_object(
+    stripe_object, *, event_created=None, stripe_account=None, reread=None, **context
+):
     """Mirror a Stripe payment intent into ``PaymentIntent`` and return the row.
 
     When ``latest_charge`` is expanded (a dict), that charge is mirrored too
@@ -84,9 +86,13 @@ def sync_payment_intent_from_stripe_object(stripe_object, *, event_created=None,
     """
     data = sync.to_dict(stripe_object)
     intent = sync.upsert(
-        PaymentIntent, data, _columns(data, _lookups([data], stripe_account)), event_created=event_created
+        PaymentIntent,
+        data,
+        lambda d: _columns(d, _lookups([d], stripe_account)),
+        event_created=event_created,
+        reread=reread,
     )
-    latest = data.get("latest_charge")
+    latest = intent.stripe_data.get("latest_charge")
     if isinstance(latest, dict):
         from .charges import sync_charge_from_stripe_object
 

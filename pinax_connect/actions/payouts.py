@@ -46,10 +46,12 @@ def _columns(data, lookups=None):
 columns = _columns
 
 
-def sync_payout_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+def sync_payout_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
     """Mirror a Stripe payout into ``Payout`` (``stripe_account``: whose balance paid it) and return the row."""
     data = sync.to_dict(stripe_object)
-    return sync.upsert(Payout, data, _columns(data, _lookups([data], stripe_account)), event_created=event_created)
+    return sync.upsert(
+        Payout, data, lambda d: _columns(d, _lookups([d], stripe_account)), event_created=event_created, reread=reread
+    )
 
 
 def sync_payout(payout):

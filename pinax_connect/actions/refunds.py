@@ -35,10 +35,12 @@ def _columns(data, lookups=None):
 columns = _columns
 
 
-def sync_refund_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, **context):
+def sync_refund_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
     """Mirror a Stripe refund into ``Refund`` (linked to its charge when mirrored) and return the row."""
     data = sync.to_dict(stripe_object)
-    return sync.upsert(Refund, data, _columns(data, _lookups([data], stripe_account)), event_created=event_created)
+    return sync.upsert(
+        Refund, data, lambda d: _columns(d, _lookups([d], stripe_account)), event_created=event_created, reread=reread
+    )
 
 
 def sync_refunds(*, stripe_account=None, created_gte=None, progress=None):

@@ -55,13 +55,16 @@ def _reversal_columns(data, lookups=None):
     }
 
 
-def sync_transfer_from_stripe_object(stripe_object, *, event_created=None, **context):
+def sync_transfer_from_stripe_object(stripe_object, *, event_created=None, reread=None, **context):
     """Mirror a Stripe transfer into ``Transfer`` (and its embedded ``reversals.data``); return the row.
 
     The destination ``Account`` is linked when mirrored.
     """
     data = sync.to_dict(stripe_object)
-    transfer = sync.upsert(Transfer, data, _columns(data, _lookups([data])), event_created=event_created)
+    transfer = sync.upsert(
+        Transfer, data, lambda d: _columns(d, _lookups([d])), event_created=event_created, reread=reread
+    )
+    data = transfer.stripe_data
     for reversal in (data.get("reversals") or {}).get("data") or []:
         sync.upsert(
             TransferReversal,

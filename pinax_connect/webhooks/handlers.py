@@ -23,12 +23,13 @@ Registered (see docs/webhooks.md for the table):
   ApplicationFee; ``checkout.session.completed`` → the session's PaymentIntent.
 * ``person.*`` and everything else: nothing stored; the signal is still sent.
 """
+import functools
 import importlib
 
 from ..client import get_client, request_options
 from ..models import Account, ExternalAccount
 from ..sync import object_id, to_dict
-from .registry import register
+from .registry import registry
 
 
 def _actions(module):
@@ -45,7 +46,13 @@ def _sync_with(module, function):
 
     def handler(event, source, subtype):
         sync = getattr(_actions(module), function)
-        return sync(stripe_object(source), event_created=source.get("created"), stripe_account=event.account or None)
+        obj = stripe_object(source)
+        return sync(
+            obj,
+            event_created=source.get("created"),
+            stripe_account=event.account or None,
+            reread=functools.partial(_reread, obj, event.account or None),
+        )
 
     handler.__name__ = handler.__qualname__ = f"sync_with_{module}_{function}"
     handler.__doc__ = f"Mirror the event's object with ``actions.{module}.{function}``."
@@ -104,23 +111,28 @@ def customer_deleted(event, source, subtype):
 def capability_updated(event, source, subtype):
     """``capability.updated``: record the capability's new status on its Account.
 
-    The event carries one capability, not the account; its status is merged into
-    the account's last synced object and that goes through the account sync, so the
-    watermark applies (an account state newer than this event wins) and the
-    ``capabilities`` column and ``stripe_data`` stay consistent. Nothing happens for
-    an account we do not mirror.
+    The event carries one capability, not the account. It goes through
+    ``accounts.apply_capability``, which keeps a watermark per capability and never
+    moves the account's own (a sub-object's event must not make a full
+    ``account.updated`` of an earlier second look stale). Nothing happens for an
+    account we do not mirror.
     """
     capability = stripe_object(source)
     account_id = object_id(capability.get("account")) or event.account
     account = Account.objects.filter(stripe_id=account_id).first() if account_id else None
-    if account is None or not account.stripe_data:
+    if account is None or not account.stripe_data or source.get("created") is None:
         return None
-    capabilities = {**(account.stripe_data.get("capabilities") or {}), capability["id"]: capability.get("status")}
-    merged = {**account.stripe_data, "capabilities": capabilities}
-    return _actions("accounts").sync_account_from_stripe_object(merged, event_created=source.get("created"))
+    return _actions("accounts").apply_capability(
+        account,
+        capability,
+        source["created"],
+        reread=lambda: get_client().v1.accounts.retrieve(account.stripe_id),
+    )
 
 
 # ---- registration -----------------------------------------------------------------
+# ``register_defaults`` is called by ``PinaxConnectConfig.ready()``, before any host
+# app's ``ready()`` can register its own handlers, so ours always run first.
 
 DEFAULT_HANDLERS = [
     ("account.updated", sync_account),
@@ -149,8 +161,16 @@ DEFAULT_HANDLERS = [
     ("checkout.session.completed", sync_checkout_session),
 ]
 
-for _name, _handler in DEFAULT_HANDLERS:
-    register(_name, _handler)
+
+
+def register_defaults():
+    """Put pinax_connect's default handlers first in the registry (idempotent).
+
+    Called from ``AppConfig.ready()``. A host handler registered earlier (an import
+    in a ``models.py``, an app listed before ``pinax_connect``) is moved after them,
+    so host handlers always see the mirror with the event applied.
+    """
+    registry.register_first(DEFAULT_HANDLERS)
 
 
 # ---- PINAX_CONNECT_WEBHOOK_REFETCH ---------------------------------------------------
@@ -185,6 +205,11 @@ def _retrieve(obj, stripe_account):
         service = getattr(client.v1, _TOP_LEVEL_SERVICES[kind])
         return service.retrieve(obj_id, options=options)
     return None
+
+
+def _reread(obj, stripe_account):
+    """The object as Stripe has it now (one ``GET``), or as delivered for a type we do not re-read."""
+    return _retrieve(obj, stripe_account) or obj
 
 
 def refetched_source(event):

@@ -12,8 +12,9 @@ event is processed, inside the event's database transaction:
 
 A name matches an event type when it is equal to it or is a dotted prefix of it:
 ``register("invoice")`` gets every ``invoice.*`` event, ``register("account.updated")``
-exactly that type, ``register("*")`` every event. Handlers run in registration order
-(pinax_connect's default handlers first). An exception in a handler rolls back the
+exactly that type, ``register("*")`` every event. pinax_connect's default handlers
+run first (``AppConfig.ready()`` puts them there, whatever the order of
+``INSTALLED_APPS`` or imports), then the others in registration order. An exception in a handler rolls back the
 whole event and marks it failed.
 """
 import threading
@@ -38,6 +39,16 @@ class HandlerRegistry:
             if (name, handler) not in self._entries:
                 self._entries.append((name, handler))
         return handler
+
+    def register_first(self, entries):
+        """Place ``entries`` (``[(name, handler), ...]``) first, in that order, keeping the others after.
+
+        Used once at start-up for pinax_connect's default handlers; calling it again
+        changes nothing.
+        """
+        entries = list(entries)
+        with self._lock:
+            self._entries = entries + [entry for entry in self._entries if entry not in entries]
 
     def unregister(self, name, handler):
         """Remove ``handler`` from ``name`` (e.g. to replace a default handler with your own)."""

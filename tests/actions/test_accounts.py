@@ -1,5 +1,6 @@
 """pinax_connect.actions.accounts: the Account mirror and the account actions."""
 import datetime
+from decimal import Decimal
 import json
 import pathlib
 
@@ -8,6 +9,7 @@ import stripe
 import stripe.oauth_error
 from django.core.exceptions import ImproperlyConfigured
 
+from pinax_connect import identity
 from pinax_connect.actions import accounts
 from pinax_connect.exceptions import AccountDeauthorized, InvalidRequest
 from pinax_connect.models import Account
@@ -334,11 +336,22 @@ def test_reject_passes_stripe_errors_through(fake_stripe, user):
     assert excinfo.value.user_message
 
 
-def test_delete_removes_the_account_and_its_row(fake_stripe, custom_account):
+def test_delete_removes_the_account_on_stripe_and_keeps_its_financial_history(fake_stripe, custom_account):
+    from pinax_connect.actions import charges
+    from pinax_connect.exceptions import AccountDeauthorized
+    from pinax_connect.models import Charge
+
+    charge = charges.create(Decimal("10.00"), source="tok_visa", currency="usd", destination_account=custom_account)
+
     deleted = accounts.delete(custom_account)
+
     assert deleted.deleted is True and deleted.id == custom_account.stripe_id
     assert fake_stripe.requests[-1].method == "DELETE"
-    assert not Account.objects.filter(stripe_id=custom_account.stripe_id).exists()
+    row = Account.objects.get(stripe_id=custom_account.stripe_id)
+    assert row.date_deleted is not None and not row.authorized
+    assert Charge.objects.get(pk=charge.pk).destination_id == row.pk
+    with pytest.raises(AccountDeauthorized, match="deleted"):
+        accounts.update(row, {"email": "x@example.com"})
 
 
 def test_delete_passes_stripe_errors_through(fake_stripe):
@@ -443,7 +456,7 @@ def test_sync_accounts_mirrors_the_list(fake_stripe, user):
 def test_sync_links_users_only_from_our_metadata_and_only_when_unlinked(fake_stripe, user, other_user):
     nobody = accounts.create(None, "US", type="express")
     mine = accounts.create(user, "US", type="express")
-    assert fake_stripe.get(mine.stripe_id)["metadata"] == {"pinax_connect_user": str(user.pk)}
+    assert fake_stripe.get(mine.stripe_id)["metadata"] == identity.user_metadata(user)
     Account.objects.filter(pk=mine.pk).update(user=other_user)  # re-assigned locally: kept
     Account.objects.filter(pk=nobody.pk).delete()
     accounts.sync_accounts()
@@ -454,9 +467,37 @@ def test_sync_links_users_only_from_our_metadata_and_only_when_unlinked(fake_str
 def test_an_event_for_an_account_we_lost_links_it_to_its_user(fake_stripe, user):
     account = accounts.create(user, "US", type="custom", metadata={"shop": "7"})
     data = fake_stripe.get(account.stripe_id)
-    assert data["metadata"] == {"shop": "7", "pinax_connect_user": str(user.pk)}
+    assert data["metadata"] == {"shop": "7", **identity.user_metadata(user)}
     Account.objects.all().delete()
     assert accounts.sync_account_from_stripe_object(data, event_created=fake_stripe.now()).user == user
+
+
+def test_an_account_naming_a_user_of_another_installation_is_not_linked(fake_stripe, user, caplog, settings):
+    account = accounts.create(user, "US", type="express")
+    data = fake_stripe.get(account.stripe_id)
+    Account.objects.all().delete()
+    # A staging site sharing the test-mode Stripe account: same user id, another SECRET_KEY.
+    settings.SECRET_KEY = "another-installation"
+    assert accounts.sync_account_from_stripe_object(data).user is None
+    assert "check does not match" in caplog.text
+    settings.SECRET_KEY = "pinax-connect-tests-not-secret"
+    assert accounts.link_users_from_metadata() == 1
+
+
+def test_an_account_naming_only_a_user_id_is_not_linked(fake_stripe, user):
+    # What main wrote before the check existed, or a restored database whose user #1 is someone else.
+    data = account_object(id="acct_1OnlyAnId000000", metadata={"pinax_connect_user": str(user.pk)})
+    assert accounts.sync_account_from_stripe_object(data).user is None
+
+
+def test_a_restored_database_with_another_user_under_that_id_does_not_get_the_account(fake_stripe, user, django_user_model):
+    account = accounts.create(user, "US", type="express")
+    data = fake_stripe.get(account.stripe_id)
+    Account.objects.all().delete()
+    pk = user.pk
+    user.delete()
+    django_user_model.objects.create_user(username="stranger", password="x", id=pk)  # same id, joined later
+    assert accounts.sync_account_from_stripe_object(data).user is None
 
 
 def test_sync_accounts_filters_on_created(fake_stripe, user):
