@@ -5,6 +5,8 @@ pinax_connect (or in a host project) needs ``stripe.api_key``: actions call
 :func:`get_client`. Tests and the example swap the HTTP layer with
 :func:`use_http_client` (``pinax_connect.testing.FakeStripe`` is such a layer).
 """
+import hashlib
+import json
 import logging
 import re
 import threading
@@ -172,6 +174,21 @@ def reaches_real_stripe():
 def new_idempotency_key():
     """A fresh idempotency key for one intended write."""
     return str(uuid.uuid4())
+
+
+def intent_key(kind, *parts):
+    """A deterministic idempotency key for one intended write.
+
+    ``kind`` names the operation (``"refund"``, ``"express-account"``) and
+    ``parts`` identify the intent: what the caller would recognise as "the same
+    request" (a purchase id and amount, a form submission's id). A double-click or
+    a retry gives the same key, so Stripe performs the write once and replays its
+    answer; another intent gives another key. Parts are hashed (nothing personal
+    is sent) and may be any JSON-able values (others are turned into text). Keys
+    live 24 hours on Stripe; a key reused with other parameters is refused there.
+    """
+    raw = json.dumps([kind, *parts], sort_keys=True, default=str)
+    return f"pinax-connect-{kind}-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
 def request_options(*, stripe_account=None, idempotency_key=None):

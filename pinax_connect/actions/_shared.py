@@ -118,6 +118,18 @@ def chargeable_account(value, *, role="destination", purpose="destination_charge
     return account, account_id
 
 
+def fresh(instance, acceptable, resync):
+    """``instance`` when ``acceptable(instance)``, else the row re-read once from Stripe by ``resync``.
+
+    The mirror may lag Stripe by a webhook, or hold the older of two same-second
+    events, so an action never refuses on the mirror alone: it reads the object
+    once and lets the caller judge the fresh row (and Stripe judge the request).
+    """
+    if acceptable(instance):
+        return instance
+    return resync(instance)
+
+
 def created_filter(created_gte):
     """List params for ``created[gte]`` from a datetime, a date or a unix timestamp."""
     if created_gte is None:

@@ -9,6 +9,7 @@ from ..client import get_client, new_idempotency_key, request_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Charge, Customer, PaymentIntent
 from ._shared import (
+    fresh,
     amount_column,
     authorized,
     connect_routing,
@@ -197,9 +198,10 @@ def create(
 def capture(charge, amount=None, *, idempotency_key=None):
     """Capture an authorized charge (``POST /v1/charges/{id}/capture``), fully or ``amount``; mirror it.
 
-    Raises :class:`InvalidRequest` when the mirror says it is captured already or
-    ``amount`` exceeds the authorized amount.
+    Raises :class:`InvalidRequest` when it is captured already (per the mirror and
+    a fresh read) or ``amount`` exceeds the authorized amount.
     """
+    charge = fresh(charge, lambda c: not c.captured, sync_charge)
     if charge.captured:
         raise InvalidRequest(f"Charge {charge.stripe_id} is already captured")
     params = {}

@@ -4,14 +4,12 @@ A user has at most one platform customer and at most one customer per connected
 account. :func:`get_or_create` is the one path from a user to "their" customer on
 an account; :func:`create` always makes a new one.
 """
-import hashlib
-
 import stripe
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from .. import identity, sync
+from ..client import get_client, intent_key, new_idempotency_key, request_options
 from ..exceptions import CustomerAccountMismatch, InvalidRequest
 from ..models import Customer, UserAccount
 from ._shared import authorized, connected_account, find_account, stripe_id_of, sync_list
@@ -49,18 +47,28 @@ def sync_customer_from_stripe_object(stripe_object, *, event_created=None, strip
     ``stripe_account`` is the connected account the customer lives on (None: the
     platform). A deleted customer (``{"id": ..., "deleted": true}``, what Stripe
     returns after a delete, or a ``customer.deleted`` event's object with
-    ``deleted`` set) only stamps ``date_purged`` on an existing row and returns it
-    (``None`` when we never mirrored it).
+    ``deleted`` set) only stamps ``date_purged`` on an existing row, unlinks it from
+    its user (so :func:`get_or_create` makes a new one) and returns it (``None``
+    when we never mirrored it).
     """
     data = sync.to_dict(stripe_object)
     if data.get("deleted"):
         row = Customer.objects.filter(stripe_id=data["id"]).first()
         if row is not None and row.date_purged is None:
-            row.date_purged = timezone.now()
-            Customer.objects.filter(pk=row.pk).update(date_purged=row.date_purged)
+            _mark_purged(row)
         return row
     lookups = _lookups([data], stripe_account)
     return sync.upsert(Customer, data, lambda d: _columns(d, lookups), event_created=event_created, reread=reread)
+
+
+def _mark_purged(customer):
+    """Stamp ``date_purged`` and unlink the user (``Customer.user``, ``UserAccount``); keep the row."""
+    with transaction.atomic():
+        UserAccount.objects.filter(customer=customer).delete()
+        customer.user = None
+        customer.date_purged = timezone.now()
+        Customer.objects.filter(pk=customer.pk).update(user=None, date_purged=customer.date_purged)
+    return customer
 
 
 def sync_customer(customer):
@@ -86,14 +94,14 @@ def sync_customers(*, stripe_account=None, created_gte=None, progress=None):
 
 
 def get_customer_for_user(user, stripe_account=None):
-    """The user's customer on ``stripe_account`` (an Account or id), or on the platform; ``None`` if absent."""
+    """The user's live customer on ``stripe_account`` (an Account or id), or on the platform; ``None`` if absent.
+
+    A customer deleted on Stripe (``date_purged``) is never handed out.
+    """
     if stripe_account is None:
-        return Customer.objects.filter(user=user).first()
+        return Customer.objects.filter(user=user, date_purged__isnull=True).first()
     account_id = stripe_id_of(stripe_account)
-    try:
-        return user.customers.get(user_account__account__stripe_id=account_id)
-    except Customer.DoesNotExist:
-        return None
+    return user.customers.filter(user_account__account__stripe_id=account_id, date_purged__isnull=True).first()
 
 
 def customer_account_check(customer, stripe_account):
@@ -127,6 +135,8 @@ def _customer_params(user, params):
     params = dict(params)
     if not params.get("email") and getattr(user, "email", ""):
         params["email"] = user.email
+    # Names the user verifiably (see pinax_connect.identity): lets a purge be counted per user.
+    params["metadata"] = {**(params.get("metadata") or {}), **identity.user_metadata(user)}
     return params
 
 
@@ -180,21 +190,26 @@ def create(user, *, stripe_account=None, idempotency_key=None, **params):
     return linked
 
 
-def _deterministic_key(user, account):
-    # One key per (user, account) so that concurrent get_or_create calls make one
+def _deterministic_key(user, account, params):
+    # One key per intended creation, so that concurrent get_or_create calls make one
     # Stripe customer (Stripe replays the first response for the same key). The
-    # user's join date keeps a recreated database's user #1 from receiving another
-    # database's customer; the key is hashed so nothing personal is sent.
-    joined = getattr(user, "date_joined", None)
-    raw = f"{user.pk}|{joined.isoformat() if joined else ''}|{account.stripe_id if account else 'platform'}"
-    return "pinax-connect-customer-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    # intent is the user (with this installation's check, so another database's
+    # user #1 never receives this one's customer), the account, the parameters
+    # sent (a changed email is another request: Stripe refuses a key reused with
+    # other parameters) and how many customers of theirs were purged there (after
+    # a purge, a new customer is a new intent). Hashed: nothing personal is sent.
+    check = identity.user_check(user)
+    purged = Customer.objects.filter(
+        stripe_account=account, date_purged__isnull=False, stripe_data__metadata__pinax_connect_user_check=check
+    ).count()
+    return intent_key("customer", check, account.stripe_id if account else "platform", params, purged)
 
 
 def get_or_create(user, *, stripe_account=None, **params):
     """The user's customer on ``stripe_account`` (or the platform), created once if missing.
 
-    Safe under concurrent calls: the idempotency key is derived from (user,
-    account), so Stripe creates one customer, and the unique constraints on
+    Safe under concurrent calls: the idempotency key is derived from the intent
+    (user, account, parameters, customers purged before), so Stripe creates one customer, and the unique constraints on
     ``Customer.user`` / ``UserAccount(user, account)`` make one link; every caller
     gets the same customer. ``params`` are only used when creating.
     """
@@ -202,7 +217,7 @@ def get_or_create(user, *, stripe_account=None, **params):
     existing = get_customer_for_user(user, stripe_account=account)
     if existing is not None:
         return existing
-    customer = _create(user, account, params, _deterministic_key(user, account))
+    customer = _create(user, account, params, _deterministic_key(user, account, _customer_params(user, params)))
     if customer.date_purged is not None:
         # Stripe replayed the creation of a customer purged since (keys live 24h):
         # make a genuinely new one.
@@ -242,9 +257,4 @@ def purge(customer):
     except stripe.InvalidRequestError as exc:
         if exc.code != "resource_missing":
             raise
-    with transaction.atomic():
-        UserAccount.objects.filter(customer=customer).delete()
-        customer.user = None
-        customer.date_purged = timezone.now()
-        customer.save(update_fields=["user", "date_purged"])
-    return customer
+    return _mark_purged(customer)

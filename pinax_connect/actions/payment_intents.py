@@ -19,6 +19,7 @@ from ..client import get_client, new_idempotency_key, request_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Customer, PaymentIntent
 from ._shared import (
+    fresh,
     amount_column,
     authorized,
     connect_routing,
@@ -224,9 +225,10 @@ def _write(method, payment_intent, params, idempotency_key):
 def confirm(payment_intent, *, payment_method=None, idempotency_key=None, **params):
     """Confirm (``POST /v1/payment_intents/{id}/confirm``), optionally with ``payment_method``; mirror it.
 
-    Raises :class:`InvalidRequest` when the mirror says it cannot be confirmed
-    (succeeded, canceled, processing or awaiting capture).
+    Raises :class:`InvalidRequest` when it cannot be confirmed (succeeded,
+    canceled, processing or awaiting capture) per the mirror and a fresh read.
     """
+    payment_intent = fresh(payment_intent, lambda pi: pi.status in CONFIRMABLE, sync_payment_intent)
     if payment_intent.status not in CONFIRMABLE:
         raise InvalidRequest(f"PaymentIntent {payment_intent.stripe_id} is {payment_intent.status}: cannot confirm")
     if payment_method is not None:
@@ -237,9 +239,11 @@ def confirm(payment_intent, *, payment_method=None, idempotency_key=None, **para
 def capture(payment_intent, amount=None, *, application_fee_amount=None, idempotency_key=None):
     """Capture an authorized intent (``.../capture``), fully or ``amount_to_capture``; mirror it.
 
-    Raises :class:`InvalidRequest` unless its status is ``requires_capture`` or
-    when ``amount`` exceeds the authorized amount.
+    Raises :class:`InvalidRequest` unless its status is ``requires_capture`` (per
+    the mirror, or a fresh read when the mirror disagrees) or when ``amount``
+    exceeds the authorized amount.
     """
+    payment_intent = fresh(payment_intent, lambda pi: pi.status == "requires_capture", sync_payment_intent)
     if payment_intent.status != "requires_capture":
         raise InvalidRequest(f"PaymentIntent {payment_intent.stripe_id} is {payment_intent.status}: nothing to capture")
     params = {}
@@ -258,8 +262,10 @@ def capture(payment_intent, amount=None, *, application_fee_amount=None, idempot
 def cancel(payment_intent, *, cancellation_reason=None, idempotency_key=None):
     """Cancel (``POST /v1/payment_intents/{id}/cancel``) and mirror it.
 
-    Raises :class:`InvalidRequest` when it already succeeded or was canceled.
+    Raises :class:`InvalidRequest` when it already succeeded or was canceled
+    (per the mirror and a fresh read).
     """
+    payment_intent = fresh(payment_intent, lambda pi: pi.status not in FINAL, sync_payment_intent)
     if payment_intent.status in FINAL:
         raise InvalidRequest(f"PaymentIntent {payment_intent.stripe_id} is {payment_intent.status}: cannot cancel")
     params = {"cancellation_reason": cancellation_reason} if cancellation_reason else {}

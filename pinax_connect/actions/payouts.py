@@ -5,6 +5,7 @@ from ..exceptions import InvalidRequest
 from ..models import ExternalAccount, Payout
 from . import accounts
 from ._shared import (
+    fresh,
     amount_column,
     authorized,
     connected_account,
@@ -133,8 +134,10 @@ def create(account, amount, currency, method="standard", destination=None, descr
 def cancel(payout, *, idempotency_key=None):
     """Cancel a pending payout (``POST /v1/payouts/{id}/cancel``) and mirror it.
 
-    Raises :class:`InvalidRequest` when the mirror says it is no longer pending.
+    Raises :class:`InvalidRequest` when it is no longer pending (per the mirror
+    and a fresh read).
     """
+    payout = fresh(payout, lambda p: p.status == "pending", sync_payout)
     if payout.status != "pending":
         raise InvalidRequest(f"Payout {payout.stripe_id} is {payout.status}: only pending payouts can be canceled")
     authorized(payout.stripe_account)

@@ -82,6 +82,17 @@ def _target(charge_or_payment_intent):
     return param, obj.stripe_id, charge, remaining, currency, destination
 
 
+def _resync(charge_or_payment_intent):
+    """The charge or payment intent re-read from Stripe (imported late: those modules import this one)."""
+    if isinstance(charge_or_payment_intent, Charge):
+        from .charges import sync_charge
+
+        return sync_charge(charge_or_payment_intent)
+    from .payment_intents import sync_payment_intent
+
+    return sync_payment_intent(charge_or_payment_intent)
+
+
 def create(
     charge_or_payment_intent,
     amount=None,
@@ -104,7 +115,13 @@ def create(
     (per the mirror), nothing is left, ``reason`` is not one of Stripe's, or
     ``reverse_transfer`` is asked for a charge without destination.
     """
-    param, target_id, charge, remaining, currency, is_destination = _target(charge_or_payment_intent)
+    target = _target(charge_or_payment_intent)
+    wanted = minor_amount(amount, target[4]) if amount is not None else 1
+    if target[3] < wanted:
+        # The mirror may lag Stripe (a refund made elsewhere, a capture not delivered yet): read once.
+        charge_or_payment_intent = _resync(charge_or_payment_intent)
+        target = _target(charge_or_payment_intent)
+    param, target_id, charge, remaining, currency, is_destination = target
     if remaining <= 0:
         raise InvalidRequest(f"{target_id} is already fully refunded")
     params = {param: target_id}

@@ -6,6 +6,7 @@ from ..client import get_client, raw_list, new_idempotency_key, request_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Transfer, TransferReversal
 from ._shared import (
+    fresh,
     amount_column,
     authorized,
     chargeable_account,
@@ -172,6 +173,13 @@ def create(amount, currency, destination, description=None, transfer_group=None,
     return sync_transfer_from_stripe_object(obj)
 
 
+def _reversible(transfer):
+    """What is left to reverse on ``transfer`` per the mirror, in minor units."""
+    return minor_amount(transfer.amount, transfer.currency, allow_zero=True) - minor_amount(
+        transfer.amount_reversed, transfer.currency, allow_zero=True
+    )
+
+
 def reverse(transfer, amount=None, *, refund_application_fee=False, description=None, metadata=None,
             idempotency_key=None):
     """Reverse ``transfer`` fully or ``amount`` (``POST /v1/transfers/{id}/reversals``).
@@ -179,16 +187,16 @@ def reverse(transfer, amount=None, *, refund_application_fee=False, description=
     Sent: ``amount`` in minor units when given, ``refund_application_fee`` when
     true, ``description``, ``metadata``. Stores the ``TransferReversal``, re-syncs
     the transfer and returns the reversal. Raises :class:`InvalidRequest` when
-    ``amount`` exceeds what is left to reverse (per the mirror).
+    ``amount`` exceeds what is left to reverse (per the mirror and a fresh read).
     """
-    remaining = minor_amount(transfer.amount, transfer.currency, allow_zero=True) - minor_amount(
-        transfer.amount_reversed, transfer.currency, allow_zero=True
-    )
+    wanted = minor_amount(amount, transfer.currency) if amount is not None else 1
+    transfer = fresh(transfer, lambda t: _reversible(t) >= wanted, sync_transfer)
+    remaining = _reversible(transfer)
     if remaining <= 0:
         raise InvalidRequest(f"Transfer {transfer.stripe_id} is already fully reversed")
     params = {}
     if amount is not None:
-        minor = minor_amount(amount, transfer.currency)
+        minor = wanted
         if minor > remaining:
             raise InvalidRequest(f"Cannot reverse {amount}: only part of transfer {transfer.stripe_id} is left")
         params["amount"] = minor
