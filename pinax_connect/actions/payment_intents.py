@@ -165,6 +165,12 @@ def create(
     an account. ``application_fee_amount`` (major units) needs ``destination`` or
     ``stripe_account``. ``stripe_account`` makes a direct charge on that account.
 
+    Payment methods follow Stripe's default (automatic payment methods, chosen in
+    the Dashboard) unless ``payment_method_types`` or ``automatic_payment_methods``
+    is given. With ``confirm=True`` and none of those nor a ``return_url``, the
+    action sends ``automatic_payment_methods[allow_redirects]=never``: Stripe
+    refuses a server-side confirm that might redirect with nowhere to return to.
+
     Raises :class:`InvalidRequest`, :class:`AccountNotReady` or
     :class:`CustomerAccountMismatch` before calling Stripe.
     """
@@ -196,6 +202,7 @@ def create(
         if payment_method is None and not params.get("payment_method_data"):
             raise InvalidRequest("confirm=True needs a payment_method")
         body["confirm"] = True
+        body.update(_without_redirects(body))
     if transfer_group:
         body["transfer_group"] = transfer_group
     if metadata:
@@ -211,6 +218,17 @@ def create(
     return sync_payment_intent_from_stripe_object(obj, stripe_account=account or stripe_account)
 
 
+def _without_redirects(body):
+    """Stripe turns automatic payment methods on by default, and then refuses a
+    server-side confirm without a ``return_url`` because a redirect-based method
+    might be picked. A server-side confirm has nowhere to redirect to, so unless
+    the caller chose (``return_url``, ``payment_method_types`` or
+    ``automatic_payment_methods``), ask for automatic methods without redirects."""
+    if any(body.get(key) for key in ("return_url", "payment_method_types", "automatic_payment_methods")):
+        return {}
+    return {"automatic_payment_methods": {"enabled": True, "allow_redirects": "never"}}
+
+
 def _write(method, payment_intent, params, idempotency_key):
     authorized(payment_intent.stripe_account)
     with _mirror_failed_intent(payment_intent.stripe_account):
@@ -224,6 +242,10 @@ def _write(method, payment_intent, params, idempotency_key):
 
 def confirm(payment_intent, *, payment_method=None, idempotency_key=None, **params):
     """Confirm (``POST /v1/payment_intents/{id}/confirm``), optionally with ``payment_method``; mirror it.
+
+    An intent created with Stripe's default automatic payment methods (redirects
+    allowed) needs ``return_url=`` here; otherwise Stripe answers
+    ``stripe.InvalidRequestError`` with ``param="return_url"``.
 
     Raises :class:`InvalidRequest` when it cannot be confirmed (succeeded,
     canceled, processing or awaiting capture) per the mirror and a fresh read.

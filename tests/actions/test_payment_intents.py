@@ -97,10 +97,28 @@ def test_separate_charges_and_transfers(fake_stripe, custom_account):
 def test_create_without_confirm_then_confirm(fake_stripe):
     intent = payment_intents.create(5, "eur")
     assert intent.status == "requires_payment_method" and intent.currency == "eur"
-    intent = payment_intents.confirm(intent, payment_method="pm_card_visa", idempotency_key="conf-1")
+    # Stripe's default: automatic payment methods with redirects, so a server-side
+    # confirm needs somewhere to send the customer back to.
+    assert intent.stripe_data["automatic_payment_methods"] == {"allow_redirects": "always", "enabled": True}
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        payment_intents.confirm(intent, payment_method="pm_card_visa")
+    assert refused.value.param == "return_url"
+    intent = payment_intents.confirm(
+        intent, payment_method="pm_card_visa", return_url="https://shop.example/back", idempotency_key="conf-1"
+    )
     assert intent.status == "succeeded" and intent.amount_received == Decimal("5.00")
     request = pi_posts(fake_stripe, "/{id}/confirm")[-1]
     assert request.idempotency_key == "conf-1" and request.params["payment_method"] == "pm_card_visa"
+
+
+def test_a_server_side_confirm_asks_for_no_redirects_unless_the_caller_chose(fake_stripe):
+    payment_intents.create(5, "usd", payment_method="pm_card_visa", confirm=True)
+    sent = pi_posts(fake_stripe, "")[-1].params
+    assert sent["automatic_payment_methods"] == {"enabled": "true", "allow_redirects": "never"}
+    payment_intents.create(5, "usd", payment_method="pm_card_visa", confirm=True, return_url="https://shop.example/r")
+    assert "automatic_payment_methods" not in pi_posts(fake_stripe, "")[-1].params
+    payment_intents.create(5, "usd", payment_method="pm_card_visa", confirm=True, payment_method_types=["card"])
+    assert "automatic_payment_methods" not in pi_posts(fake_stripe, "")[-1].params
 
 
 def test_manual_capture_and_partial_capture(fake_stripe):

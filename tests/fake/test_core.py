@@ -211,6 +211,28 @@ def test_lost_response_is_replayed_on_retry_without_a_second_object(fake, stripe
     assert acct.last_response.headers["Idempotent-Replayed"] == "true"
 
 
+def test_a_500_after_execution_is_stored_for_the_key_and_replayed(fake, stripe_client):
+    # Stripe saves the result of an executed request, 500s included, and tells
+    # clients not to retry it (Stripe-Should-Retry: false): the same key gets the
+    # same 500 again, never a second account.
+    fake.fail_next(1, after_execution=True, path="/v1/accounts")
+    params, options = {"type": "custom", "capabilities": CAPS}, {"idempotency_key": "one-intent"}
+    for _ in range(2):
+        with pytest.raises(stripe.APIError):
+            stripe_client.v1.accounts.create(params, options=options)
+    records = [r for r in fake.requests if r.path == "/v1/accounts"]
+    assert [r.status for r in records] == [500, 500]
+    assert len(fake.all("account")) == 1
+
+
+def test_a_validation_error_is_not_stored_for_the_key(fake, stripe_client):
+    options = {"idempotency_key": "same-intent"}
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.accounts.create({"type": "custom", "country": "ZZZ", "capabilities": CAPS}, options=options)
+    acct = stripe_client.v1.accounts.create({"type": "custom", "country": "US", "capabilities": CAPS}, options=options)
+    assert acct.country == "US"
+
+
 def test_persistent_failures_surface_after_retries(fake, stripe_client):
     fake.fail_next(3, status=500)
     with pytest.raises(stripe.APIError):

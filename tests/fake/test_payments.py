@@ -130,7 +130,7 @@ def test_declined_payment_intent_goes_back_to_requires_payment_method(stripe_cli
     with pytest.raises(stripe.CardError) as exc:
         stripe_client.v1.payment_intents.create({
             "amount": 2000, "currency": "usd", "confirm": True,
-            "payment_method": "pm_card_chargeDeclinedInsufficientFunds",
+            "payment_method": "pm_card_chargeDeclinedInsufficientFunds", "payment_method_types": ["card"],
         })
     err = exc.value
     assert err.error.decline_code == "insufficient_funds"
@@ -165,7 +165,7 @@ def test_destination_charge_moves_money_and_a_full_refund_moves_it_back(stripe_c
     acct = new_account()
     pi = stripe_client.v1.payment_intents.create({
         "amount": 10000, "currency": "usd", "confirm": True, "payment_method": "pm_card_visa",
-        "application_fee_amount": 1000, "transfer_data": {"destination": acct.id},
+        "payment_method_types": ["card"], "application_fee_amount": 1000, "transfer_data": {"destination": acct.id},
     })
     assert pi.status == "succeeded"
     ch = stripe_client.v1.charges.retrieve(pi.latest_charge)
@@ -260,7 +260,7 @@ def test_direct_payment_intent_refund_with_application_fee(stripe_client, new_ac
     on_acct = {"stripe_account": acct.id}
     pi = stripe_client.v1.payment_intents.create({
         "amount": 2000, "currency": "usd", "confirm": True, "payment_method": "pm_card_visa",
-        "application_fee_amount": 300}, on_acct)
+        "payment_method_types": ["card"], "application_fee_amount": 300}, on_acct)
     stripe_client.v1.refunds.create({"payment_intent": pi.id, "refund_application_fee": True}, on_acct)
     assert available(stripe_client) == 0
     assert available(stripe_client, acct.id) == -stripe_fee(2000)
@@ -420,7 +420,7 @@ def test_manual_capture_flow(stripe_client, fake, new_account):
     acct = new_account()
     pi = stripe_client.v1.payment_intents.create({
         "amount": 5000, "currency": "usd", "payment_method": "pm_card_visa",
-        "capture_method": "manual", "transfer_data": {"destination": acct.id},
+        "capture_method": "manual", "transfer_data": {"destination": acct.id}, "payment_method_types": ["card"],
         "application_fee_amount": 500,
     })
     assert pi.status == "requires_confirmation"
@@ -456,7 +456,7 @@ def test_legacy_uncaptured_charge_then_capture(stripe_client):
 def test_cancel_payment_intent(stripe_client, fake):
     pi = stripe_client.v1.payment_intents.create({"amount": 1500, "currency": "usd",
                                            "payment_method": "pm_card_visa", "confirm": True,
-                                           "capture_method": "manual"})
+                                           "capture_method": "manual", "payment_method_types": ["card"]})
     pi = stripe_client.v1.payment_intents.cancel(pi.id, {"cancellation_reason": "requested_by_customer"})
     assert pi.status == "canceled" and pi.cancellation_reason == "requested_by_customer"
     assert stripe_client.v1.charges.retrieve(pi.latest_charge).refunded is True
@@ -468,7 +468,7 @@ def test_cancel_payment_intent(stripe_client, fake):
 def test_authentication_required_then_completed(stripe_client, fake):
     pi = stripe_client.v1.payment_intents.create({
         "amount": 1500, "currency": "usd", "confirm": True,
-        "payment_method": "pm_card_authenticationRequired"})
+        "payment_method": "pm_card_authenticationRequired", "payment_method_types": ["card"]})
     assert pi.status == "requires_action" and pi.next_action.type == "use_stripe_sdk"
     fake.authenticate_payment_intent(pi.id)
     assert stripe_client.v1.payment_intents.retrieve(pi.id).status == "succeeded"
@@ -477,7 +477,9 @@ def test_authentication_required_then_completed(stripe_client, fake):
 def test_payment_intent_create_is_idempotent_when_the_response_is_lost(stripe_client, fake):
     fake.fail_next(lose_response=True, path="/v1/payment_intents")
     pi = stripe_client.v1.payment_intents.create({"amount": 1000, "currency": "usd",
-                                           "payment_method": "pm_card_visa", "confirm": True})
+                                           "payment_method": "pm_card_visa", "confirm": True,
+                                           "automatic_payment_methods": {"enabled": True,
+                                                                         "allow_redirects": "never"}})
     assert pi.status == "succeeded"
     assert [p.id for p in stripe_client.v1.payment_intents.list().data] == [pi.id]
     posts = [r for r in fake.requests if r.method == "POST" and r.path == "/v1/payment_intents"]
@@ -550,3 +552,37 @@ def test_checkout_session_expire_and_validation(stripe_client, fake, new_account
         stripe_client.v1.checkout.sessions.expire(cs.id)
     assert event_types(fake)[-1] == "checkout.session.expired"
     assert [s.id for s in stripe_client.v1.checkout.sessions.list().data] == [cs.id]
+
+
+# ---- automatic payment methods (Stripe's default since 2023-08-16) ----------------------
+
+
+def test_payment_intents_default_to_automatic_payment_methods(stripe_client):
+    pi = stripe_client.v1.payment_intents.create({"amount": 1000, "currency": "usd"})
+    assert pi.automatic_payment_methods.enabled is True and pi.automatic_payment_methods.allow_redirects == "always"
+    typed = stripe_client.v1.payment_intents.create(
+        {"amount": 1000, "currency": "usd", "payment_method_types": ["card"]}
+    )
+    assert typed.automatic_payment_methods is None
+
+
+def test_a_server_side_confirm_that_may_redirect_needs_a_return_url(fake, stripe_client):
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.payment_intents.create(
+            {"amount": 1000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True}
+        )
+    assert refused.value.param == "return_url"
+    assert fake.all("payment_intent") == [] and fake.all("charge") == []
+    pi = stripe_client.v1.payment_intents.create({"amount": 1000, "currency": "usd", "payment_method": "pm_card_visa"})
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.payment_intents.confirm(pi.id)
+    assert stripe_client.v1.payment_intents.confirm(pi.id, {"return_url": "https://x.test/r"}).status == "succeeded"
+
+
+def test_automatic_payment_methods_and_types_are_exclusive(stripe_client):
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.payment_intents.create({
+            "amount": 1000, "currency": "usd", "payment_method_types": ["card"],
+            "automatic_payment_methods": {"enabled": True},
+        })
+    assert refused.value.param == "automatic_payment_methods"

@@ -646,17 +646,24 @@ class FakeStripe(stripe.HTTPClient):
 
     # ---- fault injection -----------------------------------------------------------
 
-    def fail_next(self, n=1, *, status=None, connection_error=False, lose_response=False, path=None, method=None):
+    def fail_next(
+        self, n=1, *, status=None, connection_error=False, lose_response=False, after_execution=False,
+        path=None, method=None,
+    ):
         """Make the next ``n`` matching requests fail.
 
-        ``status`` 500 / 429 (default 500) answers with Stripe's error body;
+        ``status`` 500 / 429 (default 500) answers with Stripe's error body
+        before the endpoint runs (nothing changes, nothing is stored for the
+        Idempotency-Key); ``after_execution`` runs the endpoint and then answers
+        500, which Stripe saves for the key like any executed result, so a retry
+        with the same key gets the same 500 (Stripe's idempotency docs);
         ``connection_error`` raises a retryable ``APIConnectionError`` without
         touching state; ``lose_response`` applies the request and then raises
         the connection error, so a retry with the same Idempotency-Key gets the
         stored response. ``path`` matches the request path or route pattern
         (a trailing ``*`` matches a prefix); ``method`` optionally narrows it.
         """
-        if not (status or connection_error or lose_response):
+        if not (status or connection_error or lose_response or after_execution):
             status = 500
         self.state["faults"].append(
             {
@@ -664,6 +671,7 @@ class FakeStripe(stripe.HTTPClient):
                 "status": status,
                 "connection_error": bool(connection_error),
                 "lose_response": bool(lose_response),
+                "after_execution": bool(after_execution),
                 "path": path,
                 "method": method.upper() if method else None,
             }
@@ -758,7 +766,7 @@ class FakeStripe(stripe.HTTPClient):
             )
             return self._respond(req, err.body(req.id), status, None, should_retry=True)
 
-        status, body, replayed = self._handle(req, r)
+        status, body, replayed = self._handle(req, r, failed_after=bool(fault and fault.get("after_execution")))
         if fault and fault["lose_response"]:
             self._record(req, status, None)
             raise stripe.APIConnectionError(
@@ -788,8 +796,10 @@ class FakeStripe(stripe.HTTPClient):
     async def close_async(self):
         return None
 
-    def _handle(self, req, r):
-        """Run the route with idempotency; returns ``(status, body, replayed)``."""
+    def _handle(self, req, r, failed_after=False):
+        """Run the route with idempotency; returns ``(status, body, replayed)``.
+
+        ``failed_after`` turns the executed result into Stripe's 500 ``api_error``."""
         idem_slot = None
         if req.method == "POST" and req.idempotency_key:
             idem_slot = "%s|%s" % (self._scope(req.account), req.idempotency_key)
@@ -811,9 +821,12 @@ class FakeStripe(stripe.HTTPClient):
                 return stored["status"], copy.deepcopy(stored["body"]), True
 
         status, body = self._dispatch(req, r)
-        # Stripe saves the result once the endpoint started executing: success
-        # and business errors (card declines), not validation errors or 5xx.
-        if idem_slot is not None and (status < 400 or status == 402):
+        if failed_after and status < 400:
+            status, body = 500, FakeStripeError(500, "api_error", "An unknown error occurred (injected).").body(req.id)
+        # Stripe saves the result once the endpoint started executing: success,
+        # business errors (card declines) and 500s; not validation errors (400)
+        # or conflicts, which never reached execution.
+        if idem_slot is not None and (status < 400 or status == 402 or status >= 500):
             self.state["idempotency"][idem_slot] = {
                 "fingerprint": fingerprint,
                 "status": status,

@@ -306,14 +306,14 @@ def create_payment_intent(fake, req):
     if capture_method not in ("automatic", "automatic_async", "manual"):
         raise FakeStripeError.invalid("capture_method", "Invalid capture_method: must be one of "
                                                         "automatic, automatic_async or manual")
-    apm = param(req, "automatic_payment_methods")
-    if isinstance(apm, dict):
-        apm = {"allow_redirects": apm.get("allow_redirects") or "always",
-               "enabled": fake.to_bool(apm.get("enabled", "false"),
-                                       "automatic_payment_methods[enabled]")}
     types = param(req, "payment_method_types")
     if types is not None and not isinstance(types, list):
         raise FakeStripeError.invalid("payment_method_types", "Invalid array")
+    apm = _automatic_payment_methods(fake, req, types)
+    confirm = fake.to_bool(param(req, "confirm", False), "confirm")
+    off_session = fake.to_bool(param(req, "off_session", False), "off_session")
+    if confirm:
+        _require_return_url(req, apm, off_session)
     pi = payment_intent_object(
         fake, account, amount=amount, currency=currency, customer=customer,
         description=param(req, "description"),
@@ -331,11 +331,50 @@ def create_payment_intent(fake, req):
         pi["status"] = "requires_confirmation"
     fake.save(pi, account)
     fake.emit("payment_intent.created", pi, account)
-    if fake.to_bool(param(req, "confirm", False), "confirm"):
-        confirm_payment_intent(fake, pi, account,
-                               off_session=fake.to_bool(param(req, "off_session", False),
-                                                        "off_session"))
+    if confirm:
+        confirm_payment_intent(fake, pi, account, off_session=off_session)
     return pi
+
+
+def _automatic_payment_methods(fake, req, types):
+    """Stripe's default since API 2023-08-16: automatic payment methods are on
+    (redirects allowed) unless ``payment_method_types`` is given; both together
+    are refused."""
+    apm = param(req, "automatic_payment_methods")
+    if apm is None:
+        return None if types is not None else {"allow_redirects": "always", "enabled": True}
+    if not isinstance(apm, dict):
+        raise FakeStripeError.invalid("automatic_payment_methods", "Invalid object")
+    apm = {"allow_redirects": apm.get("allow_redirects") or "always",
+           "enabled": fake.to_bool(apm.get("enabled", "false"), "automatic_payment_methods[enabled]")}
+    if apm["allow_redirects"] not in ("always", "never"):
+        raise FakeStripeError.invalid("automatic_payment_methods[allow_redirects]",
+                                      "Invalid automatic_payment_methods[allow_redirects]: must be one "
+                                      "of always or never")
+    if apm["enabled"] and types is not None:
+        raise FakeStripeError.invalid(
+            "automatic_payment_methods",
+            "You may only specify one of these parameters: automatic_payment_methods, "
+            "payment_method_types.")
+    return apm
+
+
+def _require_return_url(req, apm, off_session):
+    """A server-side confirm of an intent whose ``automatic_payment_methods``
+    (``apm``) may pick a redirect-based method needs somewhere to send the
+    customer back to, as on Stripe."""
+    apm = apm or {}
+    if off_session or not apm.get("enabled") or apm.get("allow_redirects") == "never":
+        return
+    if not param(req, "return_url"):
+        raise FakeStripeError.invalid(
+            "return_url",
+            "A `return_url` must be specified because this Payment Intent is configured to "
+            "automatically accept the payment methods enabled in the Dashboard, some of which "
+            "may require a full page redirect to succeed. If you do not want to accept "
+            "redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` "
+            "and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup "
+            "Intents and Payment Intents.")
 
 
 def confirm_payment_intent(fake, pi, account, off_session=False, authenticated=False):
@@ -417,9 +456,9 @@ def confirm_payment_intent_route(fake, req):
     if param(req, "capture_method"):
         pi["capture_method"] = param(req, "capture_method")
     update_fields(pi, req, ("receipt_email", "setup_future_usage", "shipping"))
-    return confirm_payment_intent(fake, pi, account,
-                                  off_session=fake.to_bool(param(req, "off_session", False),
-                                                           "off_session"))
+    off_session = fake.to_bool(param(req, "off_session", False), "off_session")
+    _require_return_url(req, pi["automatic_payment_methods"], off_session)
+    return confirm_payment_intent(fake, pi, account, off_session=off_session)
 
 
 @route("POST", "/v1/payment_intents/{id}/capture", params={
