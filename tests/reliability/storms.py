@@ -9,21 +9,22 @@ from pinax_connect.models import Account, Charge, Customer, Payout, Refund, Tran
 COMPARED = (Account, Customer, Charge, Refund, Transfer, Payout)
 
 
-def one_round(fake, account, customer, i):
-    """Change every kind of object once; the clock moves a second before each change
-    (Stripe's event ``created`` has one-second resolution: see docs/security.md)."""
-    fake.advance(1)
+def one_round(fake, account, customer, i, tick=1):
+    """Change every kind of object once; the clock moves ``tick`` seconds before each
+    change (Stripe's event ``created`` has one-second resolution, so ``tick=0`` makes
+    the whole round one second of ties)."""
+    fake.advance(tick)
     account = accounts.update(account, {"business_profile": {"name": f"Shop {i}"}})
-    fake.advance(1)
+    fake.advance(tick)
     customers.update(customer, name=f"Buyer {i}")
-    fake.advance(1)
+    fake.advance(tick)
     charge = charges.create(Decimal(10 + i), source="tok_visa", destination_account=account,
                             description=f"order {i}")
-    fake.advance(1)
+    fake.advance(tick)
     refunds.create(charge, Decimal("1.00"))
-    fake.advance(1)
+    fake.advance(tick)
     transfers.create(Decimal("2.00"), "usd", account, description=f"bonus {i}")
-    fake.advance(1)
+    fake.advance(tick)
     payouts.create(account, Decimal("1.00"), "usd", description=f"payout {i}")
     return account
 

@@ -19,14 +19,15 @@ ROUNDS = 3
 COPIES = 3
 
 
+@pytest.mark.parametrize("tick", [1, 0], ids=["one-second-apart", "same-second"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_duplicated_shuffled_events_over_a_wiped_mirror_converge_to_stripes_state(
-    fake_stripe, custom_account, other_user, stripe_webhook_client, seed
+    fake_stripe, custom_account, other_user, stripe_webhook_client, seed, tick
 ):
     customer = prepare(fake_stripe, custom_account, other_user)
     account = custom_account
     for i in range(ROUNDS):
-        account = one_round(fake_stripe, account, customer, i)
+        account = one_round(fake_stripe, account, customer, i, tick=tick)
     # A crash lost what the actions wrote: only Account and Customer rows stay (stale).
     for model in (TransferReversal, Refund, Charge, PaymentIntent, Transfer, Payout, ApplicationFee):
         model.objects.all().delete()
