@@ -52,7 +52,7 @@ def stripe_link(obj):
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.stripe_id) if url else obj.stripe_id
 
 
-@admin.action(description=_("Re-sync selected from Stripe"))
+@admin.action(description=_("Re-sync selected from Stripe"), permissions=["change"])
 def resync(modeladmin, request, queryset):
     sync_one = import_string(RESYNC[modeladmin.model])
     done = failed = 0
@@ -66,7 +66,7 @@ def resync(modeladmin, request, queryset):
     modeladmin.message_user(request, _("Re-synced %(done)d, failed %(failed)d.") % {"done": done, "failed": failed})
 
 
-@admin.action(description=_("Replay selected events"))
+@admin.action(description=_("Replay selected events"), permissions=["change"])
 def replay(modeladmin, request, queryset):
     replay_event = import_string("pinax_connect.webhooks.processing.replay")
     for event in queryset:

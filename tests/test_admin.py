@@ -143,3 +143,30 @@ def test_replay_action_reprocesses_events(admin_client, fake_stripe):
     assert event.status == models.Event.PROCESSED
     account.refresh_from_db()
     assert account.email == "fresh@example.com"
+
+
+@pytest.mark.parametrize(
+    "model, action", [(models.Event, "replay"), (models.Account, "resync")], ids=["replay", "resync"]
+)
+def test_write_actions_need_the_change_permission(client, fake_stripe, model, action):
+    from django.contrib.auth.models import Permission
+
+    viewer = get_user_model().objects.create_user("viewer", is_staff=True)
+    name = model._meta.model_name
+    viewer.user_permissions.add(Permission.objects.get(codename=f"view_{name}"))
+    client.force_login(viewer)
+    row = (
+        models.Event.objects.create(stripe_id="evt_1", type="account.updated", payload={}, status=models.Event.FAILED)
+        if model is models.Event
+        else models.Account.objects.create(stripe_id="acct_1View")
+    )
+    url = reverse(f"admin:pinax_connect_{name}_changelist")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": action, "_selected_action": [row.pk]}, follow=True)
+    assert fake_stripe.requests == []
+    if model is models.Event:
+        assert models.Event.objects.get(pk=row.pk).status == models.Event.FAILED
+    assert action not in response.content.decode().split('name="action"', 1)[-1].split("</select>")[0]
+
+    viewer.user_permissions.add(Permission.objects.get(codename=f"change_{name}"))
+    assert f'value="{action}"' in client.get(url).content.decode()

@@ -10,6 +10,7 @@ Links are short-lived and single-use, so they are returned, never stored.
 import secrets
 from urllib.parse import urlsplit
 
+from django.db.models import Q
 from django.utils.crypto import constant_time_compare
 
 from ..client import get_client, new_idempotency_key, request_options
@@ -126,12 +127,14 @@ def oauth_complete(request, *, code, state):
     client = get_client()
     token = client.oauth.token({"grant_type": "authorization_code", "code": code})
     stripe_account = client.v1.accounts.retrieve(token["stripe_user_id"])
-    owner = Account.objects.filter(stripe_id=stripe_account["id"]).values_list("user_id", flat=True).first()
-    if owner is not None and owner != user.pk:
-        # Someone else with access to the same Stripe account connected it first: it
-        # is not silently taken from them.
+    account = accounts.sync_account_from_stripe_object(stripe_account)
+    # The claim is one conditional UPDATE, not a check then a write: of two users
+    # connecting the same Standard account at once, exactly one gets it, and the
+    # account is never silently taken from whoever connected it first.
+    claimed = Account.objects.filter(Q(user__isnull=True) | Q(user=user), pk=account.pk).update(user=user)
+    if not claimed:
         raise AccountOwnedByAnotherUser("This Stripe account is already connected to another user.")
-    account = accounts.sync_account_from_stripe_object(stripe_account, user=user)
+    account.user = user
     if not account.authorized:
         accounts.set_authorized(account, True)
     return account

@@ -275,3 +275,23 @@ def test_oauth_complete_does_not_take_an_account_from_another_user(fake_stripe, 
     with pytest.raises(AccountOwnedByAnotherUser):
         onboarding.oauth_complete(second, code=fake_stripe.oauth_code(account.stripe_id), state=state)
     assert Account.objects.get(stripe_id=account.stripe_id).user == user
+
+
+def test_oauth_complete_claims_conditionally_when_another_user_wins_the_race(
+    fake_stripe, client_id, user, other_user, monkeypatch
+):
+    # The other user's connection lands between our read of the account and our
+    # write: the claim must see it and refuse, not overwrite it.
+    sync = accounts.sync_account_from_stripe_object
+
+    def sync_then_lose_the_race(obj, **kwargs):
+        row = sync(obj, **kwargs)
+        Account.objects.filter(pk=row.pk).update(user=other_user)
+        return row
+
+    monkeypatch.setattr(accounts, "sync_account_from_stripe_object", sync_then_lose_the_race)
+    request = make_request(user)
+    state = state_of(onboarding.oauth_authorize_url(request))
+    with pytest.raises(AccountOwnedByAnotherUser):
+        onboarding.oauth_complete(request, code=fake_stripe.oauth_code(), state=state)
+    assert Account.objects.get().user == other_user

@@ -175,3 +175,27 @@ def test_default_handlers_run_before_a_host_handler_registered_earlier(fake_stri
     finally:
         registry.unregister("charge.succeeded", host_handler)
     assert seen == [True]
+
+
+# ---- double submits: keys derived from the intent -------------------------------------------
+
+
+def test_intent_keys_are_stable_per_intent_and_differ_between_intents():
+    from pinax_connect.client import intent_key
+
+    assert intent_key("refund", 42, "5.00") == intent_key("refund", 42, "5.00")
+    assert len({intent_key("refund", 42, "5.00"), intent_key("refund", 42, "6.00"),
+                intent_key("refund", 43, "5.00"), intent_key("payout", 42, "5.00")}) == 4
+
+
+def test_a_double_submitted_partial_refund_with_an_intent_key_refunds_once(fake_stripe):
+    from pinax_connect.actions import refunds
+    from pinax_connect.client import intent_key
+
+    intent = payment_intents.create(20, "usd", payment_method="pm_card_visa", confirm=True)
+    charge = Charge.objects.get(stripe_id=intent.latest_charge)
+    key = intent_key("refund", "purchase-7", "5")
+    first = refunds.create(charge, Decimal("5"), idempotency_key=key)
+    second = refunds.create(Charge.objects.get(pk=charge.pk), Decimal("5"), idempotency_key=key)
+    assert first.stripe_id == second.stripe_id
+    assert len(fake_stripe.all("refund")) == 1

@@ -151,3 +151,38 @@ def test_webhook_storm_interleaved_with_actions_processes_each_event_once_and_co
     assert sum(row.deliveries for row in rows.values()) == len(delivered)
     assert missing_rows(fake_stripe, custom_account) == []
     assert mismatches(fake_stripe) == []
+
+
+def test_two_users_racing_to_connect_one_standard_account_one_wins(fake_stripe, settings, user, other_user):
+    from importlib import import_module
+
+    from django.test import RequestFactory
+
+    from pinax_connect.actions import onboarding
+    from pinax_connect.exceptions import AccountOwnedByAnotherUser
+    from pinax_connect.models import Account
+
+    settings.PINAX_CONNECT_CLIENT_ID = fake_stripe.client_id()
+    from pinax_connect.testing.fake.connect import connect_standard_account
+
+    account_id = connect_standard_account(fake_stripe)["id"]
+    codes = [fake_stripe.oauth_code(account_id), fake_stripe.oauth_code(account_id)]
+    requests = []
+    for who in (user, other_user):
+        request = RequestFactory().get("/connect/")
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+        request.user = who
+        state = dict(p.split("=", 1) for p in onboarding.oauth_authorize_url(request).split("?", 1)[1].split("&"))
+        requests.append((request, state["state"]))
+
+    def connect(i):
+        request, state = requests[i]
+        try:
+            return onboarding.oauth_complete(request, code=codes[i], state=state).user_id
+        except AccountOwnedByAnotherUser:
+            return "refused"
+
+    results, errors = run_threads(connect, 2)
+    assert errors == []
+    owner = Account.objects.get(stripe_id=account_id).user_id
+    assert sorted(results, key=str) == sorted([owner, "refused"], key=str)
