@@ -191,6 +191,13 @@ def intent_key(kind, *parts):
     return f"pinax-connect-{kind}-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
+def write_options(*, stripe_account=None, idempotency_key=None):
+    """Per-request options for a write: :func:`request_options` with the caller's
+    ``idempotency_key`` or, when none is given, a fresh one (every write carries a key,
+    so stripe-python's retries never make a second object)."""
+    return request_options(stripe_account=stripe_account, idempotency_key=idempotency_key or new_idempotency_key())
+
+
 def request_options(*, stripe_account=None, idempotency_key=None):
     """Build stripe-python per-request options.
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import identity, sync
-from ..client import get_client, raw_list, new_idempotency_key, request_options
+from ..client import get_client, raw_list, write_options
 from ..conf import settings
 from ..exceptions import AccountDeauthorized, InvalidRequest
 from ..models import Account
@@ -288,7 +288,7 @@ def create(user, country, *, type=None, controller=None, idempotency_key=None, *
         payload.setdefault("capabilities", DEFAULT_CUSTOM_CAPABILITIES)
     client = get_client()
     stripe_account = client.v1.accounts.create(
-        payload, request_options(idempotency_key=idempotency_key or new_idempotency_key())
+        payload, write_options(idempotency_key=idempotency_key)
     )
     return _sync_read(stripe_account, user=user)
 
@@ -305,7 +305,7 @@ def update(account, data, *, idempotency_key=None):
     stripe_account = get_client().v1.accounts.update(
         account.stripe_id,
         data,
-        request_options(idempotency_key=idempotency_key or new_idempotency_key()),
+        write_options(idempotency_key=idempotency_key),
     )
     return _sync_read(stripe_account)
 
@@ -336,7 +336,7 @@ def reject(account, reason, *, idempotency_key=None):
     stripe_account = get_client().v1.accounts.reject(
         account.stripe_id,
         {"reason": reason},
-        request_options(idempotency_key=idempotency_key or new_idempotency_key()),
+        write_options(idempotency_key=idempotency_key),
     )
     return sync_account_from_stripe_object(stripe_account)
 

@@ -1,6 +1,6 @@
 """Application fees: the platform's cut of charges on (or to) connected accounts."""
 from .. import sync
-from ..client import get_client, raw_list, new_idempotency_key, request_options
+from ..client import get_client, raw_list, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, ApplicationFee
 from ._shared import amount_column, authorized, created_filter, index_by_stripe_id, minor_amount, stripe_id_of
@@ -78,6 +78,6 @@ def refund(fee, amount=None, *, metadata=None, idempotency_key=None):
         params["metadata"] = metadata
     authorized(fee.account)
     get_client().v1.application_fees.refunds.create(
-        stripe_id_of(fee), params, options=request_options(idempotency_key=idempotency_key or new_idempotency_key())
+        stripe_id_of(fee), params, options=write_options(idempotency_key=idempotency_key)
     )
     return sync_application_fee(fee)

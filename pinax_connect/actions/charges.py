@@ -5,14 +5,13 @@ this module keeps pinax-stripe's ``charges.create(amount, customer,
 destination_account=...)`` working and mirrors every charge, whichever API made it.
 """
 from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Charge, Customer, PaymentIntent
 from ._shared import (
     fresh,
     amount_column,
     authorized,
-    connect_routing,
     currency_code,
     find_account,
     index_by_stripe_id,
@@ -20,7 +19,7 @@ from ._shared import (
     stripe_id_of,
     sync_list,
 )
-from .customers import customer_account_check
+from ._payments import routed_payment
 
 
 # --------------------------------------------------------------------------- mapping
@@ -154,42 +153,30 @@ def create(
         raise InvalidRequest("A charge needs a customer or a source")
     if destination_amount is not None and application_fee is not None:
         raise InvalidRequest("Use destination_amount or application_fee, not both")
-    account, destination_id, fee = connect_routing(
-        amount=params["amount"], currency=currency, destination=destination_account, stripe_account=stripe_account,
-        application_fee=application_fee, destination_name="destination_account", fee_name="application_fee",
+    account, routed = routed_payment(
+        amount=params["amount"], currency=currency, customer=customer, destination=destination_account,
+        stripe_account=stripe_account, application_fee=application_fee, on_behalf_of=on_behalf_of,
+        transfer_group=transfer_group, metadata=metadata, description=description,
+        destination_name="destination_account", fee_name="application_fee",
     )
-    customer_account_check(customer, stripe_account)
-    if customer is not None:
-        params["customer"] = stripe_id_of(customer)
+    params.update(routed)
     if source:
         params["source"] = stripe_id_of(source)
-    if destination_id:
-        params["transfer_data"] = {"destination": destination_id}
-        if destination_amount is not None:
-            transfer_amount = minor_amount(destination_amount, currency, name="destination_amount")
-            if transfer_amount > params["amount"]:
-                raise InvalidRequest("destination_amount cannot exceed the charge amount")
-            params["transfer_data"]["amount"] = transfer_amount
-    elif destination_amount is not None:
-        raise InvalidRequest("destination_amount needs a destination_account")
-    if fee is not None:
-        params["application_fee_amount"] = fee
-    if on_behalf_of is not None:
-        params["on_behalf_of"] = stripe_id_of(on_behalf_of)
-    if description:
-        params["description"] = description
-    if transfer_group:
-        params["transfer_group"] = transfer_group
-    if metadata:
-        params["metadata"] = metadata
+    if destination_amount is not None:
+        if "transfer_data" not in params:
+            raise InvalidRequest("destination_amount needs a destination_account")
+        transfer_amount = minor_amount(destination_amount, currency, name="destination_amount")
+        if transfer_amount > params["amount"]:
+            raise InvalidRequest("destination_amount cannot exceed the charge amount")
+        params["transfer_data"]["amount"] = transfer_amount
     if send_receipt:
         email = getattr(customer, "email", "") if isinstance(customer, Customer) else ""
         if email:
             params["receipt_email"] = email
     obj = get_client().v1.charges.create(
         params,
-        options=request_options(
-            stripe_account=account or stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        options=write_options(
+            stripe_account=account or stripe_account, idempotency_key=idempotency_key
         ),
     )
     return sync_charge_from_stripe_object(obj, stripe_account=account or stripe_account)
@@ -214,8 +201,8 @@ def capture(charge, amount=None, *, idempotency_key=None):
     obj = get_client().v1.charges.capture(
         charge.stripe_id,
         params,
-        options=request_options(
-            stripe_account=charge.stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        options=write_options(
+            stripe_account=charge.stripe_account, idempotency_key=idempotency_key
         ),
     )
     return sync_charge_from_stripe_object(obj, stripe_account=charge.stripe_account)

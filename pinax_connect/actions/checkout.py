@@ -6,7 +6,7 @@ intent and charge it produced are mirrored by :func:`sync_from_checkout_session`
 (the ``checkout.session.completed`` webhook handler calls it).
 """
 from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
 from ._shared import connect_routing, currency_code, minor_amount, stripe_id_of
 from .customers import customer_account_check
@@ -103,8 +103,8 @@ def create_session(
         params["payment_intent_data"] = intent_data
     return get_client().v1.checkout.sessions.create(
         params,
-        options=request_options(
-            stripe_account=account or stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        options=write_options(
+            stripe_account=account or stripe_account, idempotency_key=idempotency_key
         ),
     )
 

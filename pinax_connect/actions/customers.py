@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import identity, sync
-from ..client import get_client, intent_key, new_idempotency_key, request_options
+from ..client import get_client, intent_key, new_idempotency_key, request_options, write_options
 from ..exceptions import CustomerAccountMismatch, InvalidRequest
 from ..models import Customer, UserAccount
 from ._shared import authorized, connected_account, find_account, stripe_id_of, sync_list
@@ -235,8 +235,8 @@ def update(customer, *, idempotency_key=None, **params):
     obj = get_client().v1.customers.update(
         customer.stripe_id,
         params,
-        options=request_options(
-            stripe_account=customer.stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        options=write_options(
+            stripe_account=customer.stripe_account, idempotency_key=idempotency_key
         ),
     )
     return sync_customer_from_stripe_object(obj, stripe_account=customer.stripe_account)

@@ -8,7 +8,7 @@ returns them. As a second line of defence, :func:`columns` drops such keys from
 import logging
 
 from .. import sync
-from ..client import get_client, raw_list, new_idempotency_key, request_options
+from ..client import get_client, raw_list, write_options
 from ..exceptions import InvalidRequest
 from ..money import normalize_currency
 from ..models import Account, ExternalAccount
@@ -127,7 +127,7 @@ def create(account, *, token=None, bank_account=None, default_for_currency=None,
     obj = get_client().v1.accounts.external_accounts.create(
         account.stripe_id,
         params,
-        request_options(idempotency_key=idempotency_key or new_idempotency_key()),
+        write_options(idempotency_key=idempotency_key),
     )
     return sync_external_account_from_stripe_object(obj, stripe_account=account)
 
@@ -183,7 +183,7 @@ def set_default(external_account, *, idempotency_key=None):
         account.stripe_id,
         external_account.stripe_id,
         {"default_for_currency": True},
-        request_options(idempotency_key=idempotency_key or new_idempotency_key()),
+        write_options(idempotency_key=idempotency_key),
     )
     sync_external_accounts(account)
     return ExternalAccount.objects.get(pk=external_account.pk)

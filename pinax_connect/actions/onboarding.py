@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.db.models import Q
 from django.utils.crypto import constant_time_compare
 
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, write_options
 from ..exceptions import AccountOwnedByAnotherUser, InvalidRequest, OAuthStateMismatch
 from ..models import Account
 from . import accounts
@@ -61,7 +61,7 @@ def create_account_link(
             raise InvalidRequest(f"collect must be one of {', '.join(COLLECT_OPTIONS)}, got {collect!r}")
         params["collect"] = collect
     link = get_client().v1.account_links.create(
-        params, request_options(idempotency_key=idempotency_key or new_idempotency_key())
+        params, write_options(idempotency_key=idempotency_key)
     )
     return link.url
 
@@ -77,7 +77,7 @@ def create_login_link(account, *, idempotency_key=None):
         raise InvalidRequest(f"Login links exist only for Express accounts; {account.stripe_id} is {account.type!r}.")
     link = get_client().v1.accounts.login_links.create(
         account.stripe_id,
-        options=request_options(idempotency_key=idempotency_key or new_idempotency_key()),
+        options=write_options(idempotency_key=idempotency_key),
     )
     return link.url
 

@@ -15,14 +15,13 @@ from contextlib import contextmanager
 import stripe
 
 from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, new_idempotency_key, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Customer, PaymentIntent
 from ._shared import (
     fresh,
     amount_column,
     authorized,
-    connect_routing,
     currency_code,
     find_account,
     index_by_stripe_id,
@@ -30,7 +29,7 @@ from ._shared import (
     stripe_id_of,
     sync_list,
 )
-from .customers import customer_account_check
+from ._payments import routed_payment
 
 EXPAND = ["latest_charge"]
 CAPTURE_METHODS = {"automatic", "automatic_async", "manual"}
@@ -179,40 +178,27 @@ def create(
     if capture_method not in CAPTURE_METHODS:
         raise InvalidRequest(f"capture_method must be one of {sorted(CAPTURE_METHODS)}, got {capture_method!r}")
     body["capture_method"] = capture_method
-    account, destination_id, fee = connect_routing(
-        amount=body["amount"], currency=currency, destination=destination, stripe_account=stripe_account,
-        application_fee=application_fee_amount,
+    account, routed = routed_payment(
+        amount=body["amount"], currency=currency, customer=customer, destination=destination,
+        stripe_account=stripe_account, application_fee=application_fee_amount, on_behalf_of=on_behalf_of,
+        transfer_group=transfer_group, metadata=metadata,
     )
-    customer_account_check(customer, stripe_account)
-    if customer is not None:
-        body["customer"] = stripe_id_of(customer)
+    if "transfer_data" in routed:
+        routed["transfer_data"] = {**(body.get("transfer_data") or {}), **routed["transfer_data"]}
+    body.update(routed)
     if payment_method is not None:
         body["payment_method"] = stripe_id_of(payment_method)
-    if destination_id:
-        body["transfer_data"] = {**(body.get("transfer_data") or {}), "destination": destination_id}
-    if on_behalf_of is True:
-        if destination_id is None:
-            raise InvalidRequest("on_behalf_of=True needs a destination")
-        body["on_behalf_of"] = destination_id
-    elif on_behalf_of:
-        body["on_behalf_of"] = stripe_id_of(on_behalf_of)
-    if fee is not None:
-        body["application_fee_amount"] = fee
     if confirm:
         if payment_method is None and not params.get("payment_method_data"):
             raise InvalidRequest("confirm=True needs a payment_method")
         body["confirm"] = True
         body.update(_without_redirects(body))
-    if transfer_group:
-        body["transfer_group"] = transfer_group
-    if metadata:
-        body["metadata"] = metadata
     body["expand"] = EXPAND
     with _mirror_failed_intent(account or stripe_account):
         obj = get_client().v1.payment_intents.create(
             body,
-            options=request_options(
-                stripe_account=account or stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+            options=write_options(
+                stripe_account=account or stripe_account, idempotency_key=idempotency_key
             ),
         )
     return sync_payment_intent_from_stripe_object(obj, stripe_account=account or stripe_account)

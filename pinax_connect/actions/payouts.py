@@ -1,6 +1,6 @@
 """Payouts: money from a balance (a connected account's, or the platform's) to a bank or card."""
 from .. import readiness, sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import ExternalAccount, Payout
 from . import accounts
@@ -126,7 +126,7 @@ def create(account, amount, currency, method="standard", destination=None, descr
         params["metadata"] = metadata
     obj = get_client().v1.payouts.create(
         params,
-        options=request_options(stripe_account=account, idempotency_key=idempotency_key or new_idempotency_key()),
+        options=write_options(stripe_account=account, idempotency_key=idempotency_key),
     )
     return sync_payout_from_stripe_object(obj, stripe_account=account)
 
@@ -143,8 +143,8 @@ def cancel(payout, *, idempotency_key=None):
     authorized(payout.stripe_account)
     obj = get_client().v1.payouts.cancel(
         payout.stripe_id,
-        options=request_options(
-            stripe_account=payout.stripe_account, idempotency_key=idempotency_key or new_idempotency_key()
+        options=write_options(
+            stripe_account=payout.stripe_account, idempotency_key=idempotency_key
         ),
     )
     return sync_payout_from_stripe_object(obj, stripe_account=payout.stripe_account)

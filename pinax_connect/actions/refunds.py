@@ -1,6 +1,6 @@
 """Refunds of charges and payment intents, with Connect's transfer and fee reversal."""
 from .. import sync
-from ..client import get_client, new_idempotency_key, request_options
+from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
 from ..money import from_minor
 from ..models import Charge, PaymentIntent, Refund
@@ -152,7 +152,7 @@ def create(
     authorized(account)
     obj = get_client().v1.refunds.create(
         params,
-        options=request_options(stripe_account=account, idempotency_key=idempotency_key or new_idempotency_key()),
+        options=write_options(stripe_account=account, idempotency_key=idempotency_key),
     )
     refund = sync_refund_from_stripe_object(obj, stripe_account=account)
     if charge is not None:

@@ -2,7 +2,7 @@
 import warnings
 
 from .. import sync
-from ..client import get_client, raw_list, new_idempotency_key, request_options
+from ..client import get_client, raw_list, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Transfer, TransferReversal
 from ._shared import (
@@ -168,7 +168,7 @@ def create(amount, currency, destination, description=None, transfer_group=None,
     if metadata:
         params["metadata"] = metadata
     obj = get_client().v1.transfers.create(
-        params, options=request_options(idempotency_key=idempotency_key or new_idempotency_key())
+        params, options=write_options(idempotency_key=idempotency_key)
     )
     return sync_transfer_from_stripe_object(obj)
 
@@ -208,7 +208,7 @@ def reverse(transfer, amount=None, *, refund_application_fee=False, description=
         params["metadata"] = metadata
     authorized(transfer.destination)
     obj = get_client().v1.transfers.reversals.create(
-        transfer.stripe_id, params, options=request_options(idempotency_key=idempotency_key or new_idempotency_key())
+        transfer.stripe_id, params, options=write_options(idempotency_key=idempotency_key)
     )
     reversal = sync_transfer_reversal_from_stripe_object(obj)
     sync_transfer(transfer)
