@@ -11,6 +11,8 @@ class PinaxConnectConfig(AppConfig):
     def ready(self):
         # Settings defaults must be registered before anything reads them.
         from . import checks, conf  # noqa: F401
+        from .client import install_log_filter
         from .webhooks import handlers
 
+        install_log_filter()
         handlers.register_defaults()

@@ -51,13 +51,16 @@ class DropRequestBodies(logging.Filter):
         return True
 
 
-def _install_log_filter():
+def install_log_filter():
+    """Add :class:`DropRequestBodies` to the ``stripe`` logger once (idempotent).
+
+    Called from ``AppConfig.ready()`` and again whenever a client is built, so no
+    request body reaches a log even from a script that skips ``django.setup()``;
+    importing this module changes nothing.
+    """
     logger = logging.getLogger("stripe")
     if not any(isinstance(f, DropRequestBodies) for f in logger.filters):
         logger.addFilter(DropRequestBodies())
-
-
-_install_log_filter()
 
 
 def use_http_client(http_client):
@@ -129,6 +132,7 @@ def get_client():
     with _lock:
         client = _cache.get(config)
         if client is None:
+            install_log_filter()
             key, version, retries, _base, client_id, _ = config
             # Every host, OAuth's connect.stripe.com included: a stripe-mock or proxy
             # setup must never reach the real Stripe.

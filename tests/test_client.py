@@ -130,3 +130,21 @@ def test_raw_list_returns_plain_json_pages(recorder):
     method, url, headers, _ = recorder.calls[0]
     assert (method, url) == ("get", "https://api.stripe.com/v1/accounts?limit=2")
     assert headers["Stripe-Account"] == "acct_9"
+
+
+def test_importing_the_client_installs_nothing_and_ready_installs_the_log_filter():
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import logging, django\n"
+        "import pinax_connect.client\n"
+        "names = lambda: [type(f).__name__ for f in logging.getLogger('stripe').filters]\n"
+        "print(names())\n"
+        "django.setup()\n"
+        "print(names())\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "['DropRequestBodies']"]
