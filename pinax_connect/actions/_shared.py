@@ -47,6 +47,27 @@ def minor_amount(amount, currency, *, name="amount", allow_zero=False):
     return minor
 
 
+def left_of(total, used, currency):
+    """What is left of ``total`` after ``used`` (Decimals in major units), in minor units."""
+    return minor_amount(total, currency, allow_zero=True) - minor_amount(used or 0, currency, allow_zero=True)
+
+
+def part_of(amount, currency, remaining, what, *, verb, done):
+    """``amount`` in minor units (``None`` stays ``None``: all of it), refused with
+    :class:`InvalidRequest` when nothing is left of ``what`` (``"... is already fully
+    <done>"``) or less than ``amount`` (``remaining`` minor units per the mirror)."""
+    if remaining <= 0:
+        raise InvalidRequest(f"{what} is already fully {done}")
+    if amount is None:
+        return None
+    minor = minor_amount(amount, currency)
+    if minor > remaining:
+        raise InvalidRequest(
+            f"Cannot {verb} {amount} {currency.upper()}: only {money.from_minor(remaining, currency)} left on {what}"
+        )
+    return minor
+
+
 def amount_column(data, key="amount", currency=None):
     """A Decimal column from the object's minor-unit ``key`` (``None`` stays ``None``)."""
     value = data.get(key)
@@ -143,17 +164,19 @@ def created_filter(created_gte):
     return {"created": {"gte": int(created_gte)}}
 
 
-def sync_list(model, path, columns, lookups, *, stripe_account=None, created_gte=None, progress=None):
+def sync_list(model, path, columns, lookups, *, stripe_account=None, created_gte=None, progress=None,
+              params=None):
     """Mirror the whole Stripe list at ``path`` of the platform (or of ``stripe_account``) into ``model``.
 
     ``lookups(datas, stripe_account)`` fetches, once per page, the rows the page's
-    objects refer to. Returns ``(created, updated)`` (see :func:`pinax_connect.sync.sync_all`).
+    objects refer to; ``params`` are extra list filters. Returns ``(created, updated)``
+    (see :func:`pinax_connect.sync.sync_all`).
     """
     return sync.sync_all(
         model,
         raw_list(path),
         columns,
-        params=created_filter(created_gte),
+        params={**created_filter(created_gte), **(params or {})},
         options=request_options(stripe_account=stripe_account),
         extra_lookups=lambda datas: lookups(datas, stripe_account),
         progress=progress,

@@ -1,9 +1,8 @@
 """Application fees: the platform's cut of charges on (or to) connected accounts."""
 from .. import sync
-from ..client import get_client, raw_list, write_options
-from ..exceptions import InvalidRequest
+from ..client import get_client, write_options
 from ..models import Account, ApplicationFee
-from ._shared import amount_column, authorized, created_filter, index_by_stripe_id, minor_amount, stripe_id_of
+from ._shared import amount_column, authorized, index_by_stripe_id, left_of, part_of, stripe_id_of, sync_list
 
 
 def _lookups(datas, stripe_account=None):
@@ -22,9 +21,6 @@ def _columns(data, lookups=None):
         "charge": sync.object_id(data.get("charge")) or "",
         "originating_transaction": sync.object_id(data.get("originating_transaction")) or "",
     }
-
-
-columns = _columns
 
 
 def sync_application_fee_from_stripe_object(stripe_object, *, event_created=None, reread=None, **context):
@@ -46,14 +42,8 @@ def sync_application_fees(*, stripe_account=None, created_gte=None, progress=Non
     Fees live on the platform; ``stripe_account`` is accepted for symmetry and ignored
     by Stripe's list (filter the mirror by ``account`` instead).
     """
-    return sync.sync_all(
-        ApplicationFee,
-        raw_list("/v1/application_fees"),
-        _columns,
-        params=created_filter(created_gte),
-        extra_lookups=_lookups,
-        progress=progress,
-    )
+    return sync_list(ApplicationFee, "/v1/application_fees", _columns, _lookups, created_gte=created_gte,
+                     progress=progress)
 
 
 def refund(fee, amount=None, *, metadata=None, idempotency_key=None):
@@ -63,17 +53,9 @@ def refund(fee, amount=None, *, metadata=None, idempotency_key=None):
     returns the ``ApplicationFee``. Raises :class:`InvalidRequest` when ``amount``
     exceeds what is left of the fee (per the mirror).
     """
-    remaining = minor_amount(fee.amount, fee.currency, allow_zero=True) - minor_amount(
-        fee.amount_refunded, fee.currency, allow_zero=True
-    )
-    if remaining <= 0:
-        raise InvalidRequest(f"Application fee {fee.stripe_id} is already fully refunded")
-    params = {}
-    if amount is not None:
-        minor = minor_amount(amount, fee.currency)
-        if minor > remaining:
-            raise InvalidRequest(f"Cannot refund {amount}: more than what is left of fee {fee.stripe_id}")
-        params["amount"] = minor
+    minor = part_of(amount, fee.currency, left_of(fee.amount, fee.amount_refunded, fee.currency),
+                    f"Application fee {fee.stripe_id}", verb="refund", done="refunded")
+    params = {} if minor is None else {"amount": minor}
     if metadata:
         params["metadata"] = metadata
     authorized(fee.account)

@@ -67,9 +67,6 @@ def _columns(data, lookups=None):
     }
 
 
-columns = _columns
-
-
 def sync_charge_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
     """Mirror a Stripe charge into ``Charge`` and return the row.
 

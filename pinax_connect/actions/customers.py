@@ -38,9 +38,6 @@ def _columns(data, lookups=None):
     }
 
 
-columns = _columns
-
-
 def sync_customer_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
     """Mirror a Stripe customer into ``Customer`` and return the row.
 

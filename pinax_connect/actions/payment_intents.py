@@ -73,9 +73,6 @@ def _columns(data, lookups=None):
     }
 
 
-columns = _columns
-
-
 def sync_payment_intent_from_stripe_object(
     stripe_object, *, event_created=None, stripe_account=None, reread=None, **context
 ):

@@ -44,9 +44,6 @@ def _columns(data, lookups=None):
     }
 
 
-columns = _columns
-
-
 def sync_payout_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
     """Mirror a Stripe payout into ``Payout`` (``stripe_account``: whose balance paid it) and return the row."""
     data = sync.to_dict(stripe_object)

@@ -2,9 +2,10 @@
 from .. import sync
 from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
-from ..money import from_minor
 from ..models import Charge, PaymentIntent, Refund
-from ._shared import amount_column, authorized, find_account, index_by_stripe_id, minor_amount, sync_list
+from ._shared import (
+    amount_column, authorized, find_account, index_by_stripe_id, left_of, minor_amount, part_of, sync_list,
+)
 
 REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
 
@@ -30,9 +31,6 @@ def _columns(data, lookups=None):
         "status": data.get("status") or "",
         "reason": data.get("reason") or "",
     }
-
-
-columns = _columns
 
 
 def sync_refund_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
@@ -67,9 +65,7 @@ def _target(charge_or_payment_intent):
         raise InvalidRequest(f"Refund a Charge or a PaymentIntent, not {obj!r}")
     if charge is not None:
         paid = charge.amount_captured if charge.captured else charge.amount
-        remaining = minor_amount(paid, charge.currency, allow_zero=True) - minor_amount(
-            charge.amount_refunded, charge.currency, allow_zero=True
-        )
+        remaining = left_of(paid, charge.amount_refunded, charge.currency)
         destination = charge.destination_id is not None or bool(
             (charge.stripe_data.get("transfer_data") or {}).get("destination")
         )
@@ -122,15 +118,9 @@ def create(
         charge_or_payment_intent = _resync(charge_or_payment_intent)
         target = _target(charge_or_payment_intent)
     param, target_id, charge, remaining, currency, is_destination = target
-    if remaining <= 0:
-        raise InvalidRequest(f"{target_id} is already fully refunded")
     params = {param: target_id}
-    if amount is not None:
-        minor = minor_amount(amount, currency)
-        if minor > remaining:
-            raise InvalidRequest(
-                f"Cannot refund {amount} {currency.upper()}: only {from_minor(remaining, currency)} left on {target_id}"
-            )
+    minor = part_of(amount, currency, remaining, target_id, verb="refund", done="refunded")
+    if minor is not None:
         params["amount"] = minor
     if reason is not None:
         if reason not in REASONS:

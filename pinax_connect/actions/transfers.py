@@ -2,7 +2,7 @@
 import warnings
 
 from .. import sync
-from ..client import get_client, raw_list, write_options
+from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Transfer, TransferReversal
 from ._shared import (
@@ -10,11 +10,13 @@ from ._shared import (
     amount_column,
     authorized,
     chargeable_account,
-    created_filter,
     currency_code,
     index_by_stripe_id,
+    left_of,
     minor_amount,
+    part_of,
     stripe_id_of,
+    sync_list,
 )
 
 EXTERNAL_ACCOUNT_PREFIXES = ("ba_", "card_")
@@ -41,9 +43,6 @@ def _columns(data, lookups=None):
         "source_transaction": sync.object_id(data.get("source_transaction")) or "",
         "destination_payment": sync.object_id(data.get("destination_payment")) or "",
     }
-
-
-columns = _columns
 
 
 def _reversal_columns(data, lookups=None):
@@ -102,17 +101,10 @@ def sync_transfers(*, stripe_account=None, created_gte=None, progress=None):
     ``stripe_account`` filters by destination account. Reversals come with
     :func:`sync_transfer` / webhooks, not with this bulk list.
     """
-    params = created_filter(created_gte)
-    if stripe_account is not None:
-        params["destination"] = stripe_id_of(stripe_account)
-    return sync.sync_all(
-        Transfer,
-        raw_list("/v1/transfers"),
-        _columns,
-        params=params,
-        extra_lookups=_lookups,
-        progress=progress,
-    )
+    # Transfers live on the platform: the account is a filter, not a Stripe-Account header.
+    destination = {"destination": stripe_id_of(stripe_account)} if stripe_account is not None else None
+    return sync_list(Transfer, "/v1/transfers", _columns, _lookups, created_gte=created_gte, progress=progress,
+                     params=destination)
 
 
 # --------------------------------------------------------------------------- writes
@@ -175,9 +167,7 @@ def create(amount, currency, destination, description=None, transfer_group=None,
 
 def _reversible(transfer):
     """What is left to reverse on ``transfer`` per the mirror, in minor units."""
-    return minor_amount(transfer.amount, transfer.currency, allow_zero=True) - minor_amount(
-        transfer.amount_reversed, transfer.currency, allow_zero=True
-    )
+    return left_of(transfer.amount, transfer.amount_reversed, transfer.currency)
 
 
 def reverse(transfer, amount=None, *, refund_application_fee=False, description=None, metadata=None,
@@ -191,15 +181,9 @@ def reverse(transfer, amount=None, *, refund_application_fee=False, description=
     """
     wanted = minor_amount(amount, transfer.currency) if amount is not None else 1
     transfer = fresh(transfer, lambda t: _reversible(t) >= wanted, sync_transfer)
-    remaining = _reversible(transfer)
-    if remaining <= 0:
-        raise InvalidRequest(f"Transfer {transfer.stripe_id} is already fully reversed")
-    params = {}
-    if amount is not None:
-        minor = wanted
-        if minor > remaining:
-            raise InvalidRequest(f"Cannot reverse {amount}: only part of transfer {transfer.stripe_id} is left")
-        params["amount"] = minor
+    minor = part_of(amount, transfer.currency, _reversible(transfer), f"Transfer {transfer.stripe_id}", verb="reverse",
+                    done="reversed")
+    params = {} if minor is None else {"amount": minor}
     if refund_application_fee:
         params["refund_application_fee"] = True
     if description:

@@ -117,7 +117,7 @@ def test_application_fee_sync_and_refund(fake_stripe, custom_account, other_user
     assert fee.amount_refunded == Decimal("1.00") and not fee.refunded
     request = [r for r in fake_stripe.requests if r.path.endswith("/refunds")][-1]
     assert request.params == {"amount": "100"} and request.idempotency_key == "fr-1"
-    with pytest.raises(InvalidRequest, match="more than what is left"):
+    with pytest.raises(InvalidRequest, match="only 2.00 left"):
         application_fees.refund(fee, Decimal("2.01"))
     fee = application_fees.refund(fee)
     assert fee.refunded

@@ -103,7 +103,7 @@ def test_reverse_partially_then_fully(funded, custom_account):
     request = funded.requests[-2]
     assert request.path.endswith("/reversals") and request.idempotency_key == "rev-1"
     assert request.params == {"amount": "400"}
-    with pytest.raises(InvalidRequest, match="only part"):
+    with pytest.raises(InvalidRequest, match="only 6.00 left"):
         transfers.reverse(transfer, Decimal("6.01"))
     transfers.reverse(transfer)
     transfer.refresh_from_db()
