@@ -44,6 +44,7 @@ def dispute_event(event: Any, source: dict, subtype: str) -> Dispute:
         obj, event_created=source.get("created"), stripe_account=account,
         reread=_reread_dispute(obj.get("id"), account),
     )
+    subtype = event.type.rsplit(".", 1)[-1]  # registered by exact type, so ``subtype`` is ""
     recovery = _actions("dispute_recovery")
     if subtype in ("created", "funds_withdrawn"):
         recovery.recover(dispute)
