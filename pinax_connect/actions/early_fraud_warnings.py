@@ -87,10 +87,10 @@ def sync_early_fraud_warnings(*, stripe_account: Any = None, created_gte: Any = 
 def refund(warning: EarlyFraudWarning) -> Refund | None:
     """Refund the warned charge in full, once (``POST /v1/refunds``); return the ``Refund``.
 
-    Sent: ``charge``, ``reason=fraudulent``, and for a destination charge
-    ``reverse_transfer=true`` and ``refund_application_fee=true`` (the seller gives
-    the money back, the platform its fee); a direct charge is refunded on its
-    account with ``refund_application_fee=true``. The idempotency key is derived
+    Sent: ``charge``, ``reason=fraudulent``, ``reverse_transfer=true`` for a
+    destination charge (the seller gives the money back) and
+    ``refund_application_fee=true`` when the charge carries an application fee (the
+    platform gives its fee back); a direct charge is refunded on its account. The idempotency key is derived
     from the warning, and the warning row is locked while Stripe is called, so
     duplicate or concurrent deliveries refund once. Returns ``None`` when the
     charge is unknown or has nothing left to refund.
@@ -111,7 +111,7 @@ def refund(warning: EarlyFraudWarning) -> Refund | None:
             made = refunds.create(
                 charge, reason="fraudulent",
                 reverse_transfer=True if is_destination else None,
-                refund_application_fee=True if (is_destination or charge.application_fee_amount) else None,
+                refund_application_fee=True if charge.application_fee_amount else None,
                 metadata={"pinax_connect_early_fraud_warning": warning.stripe_id},
                 idempotency_key=intent_key("early-fraud-warning-refund", warning.stripe_id),
             )
