@@ -98,7 +98,7 @@ def refund(warning: EarlyFraudWarning) -> Refund | None:
     from . import refunds
 
     with transaction.atomic():
-        warning = EarlyFraudWarning.objects.select_for_update().select_related("charge").get(pk=warning.pk)
+        warning = EarlyFraudWarning.objects.select_for_update().get(pk=warning.pk)
         if warning.refund_id is not None:
             return warning.refund
         charge = warning.charge
