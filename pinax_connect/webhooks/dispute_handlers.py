@@ -1,7 +1,8 @@
 """Default handlers for disputes and early fraud warnings (registered by ``handlers.register_defaults``).
 
 * ``charge.dispute.created/updated/closed/funds_withdrawn/funds_reinstated`` →
-  ``Dispute`` (platform events for destination charges and separate charges &
+  ``Dispute`` (with ``created``, the charge is read once so ``Charge.disputed`` is
+  true; platform events for destination charges and separate charges &
   transfers; Connect events, with ``account``, for direct charges). ``created`` and
   ``funds_withdrawn`` then run the recovery policy, ``funds_reinstated`` and a
   ``closed`` dispute that was won give the seller back what was reversed
@@ -45,6 +46,9 @@ def dispute_event(event: Any, source: dict, subtype: str) -> Dispute:
         reread=_reread_dispute(obj.get("id"), account),
     )
     subtype = event.type.rsplit(".", 1)[-1]  # registered by exact type, so ``subtype`` is ""
+    if subtype == "created" and dispute.charge is not None and not dispute.charge.disputed:
+        # No charge event tells us the charge is now disputed: read it once.
+        _actions("charges").sync_charge(dispute.charge)
     recovery = _actions("dispute_recovery")
     if subtype in ("created", "funds_withdrawn"):
         recovery.recover(dispute)

@@ -126,3 +126,17 @@ def test_sync_command_knows_disputes_and_warnings(fake_stripe, destination_sale,
     from pinax_connect.models import EarlyFraudWarning
 
     assert EarlyFraudWarning.objects.count() == 1
+
+
+def test_the_disputed_charge_is_marked_disputed(fake_stripe, destination_sale, mark, deliver):
+    since = mark()
+    charge = destination_sale()
+    events = since()
+    deliver([e for e in events if not e["type"].startswith("charge.dispute")])
+    charge.refresh_from_db()
+    assert charge.disputed is False  # as charge.succeeded said
+
+    deliver([e for e in events if e["type"].startswith("charge.dispute")])
+
+    charge.refresh_from_db()
+    assert charge.disputed is True
