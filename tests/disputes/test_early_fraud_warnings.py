@@ -108,3 +108,20 @@ def test_list_sync_and_resync(fake_stripe, destination_sale):
     assert early_fraud_warnings.sync_early_fraud_warnings() == (1, 0)
     warning = EarlyFraudWarning.objects.get()
     assert early_fraud_warnings.sync_early_fraud_warning(warning).pk == warning.pk
+
+
+def test_the_refund_settles_the_warning(fake_stripe, settings, destination_sale, mark, deliver, warned):
+    settings.PINAX_CONNECT_EARLY_FRAUD_WARNING_REFUND = True
+    since = mark()
+    destination_sale("tok_createIssuerFraudRecord")
+    deliver(since())  # delivering the warning refunds the charge...
+    later = since()
+    assert "radar.early_fraud_warning.updated" in types(later)  # ...which Stripe answers with an update
+
+    deliver(later)
+
+    warning = EarlyFraudWarning.objects.get()
+    assert warning.actionable is False and warning.refund is not None
+    assert [t for _id, t, _ok in warned["warning"]] == [
+        "radar.early_fraud_warning.created", "radar.early_fraud_warning.updated"]
+    assert len(fake_stripe.all("refund")) == 1

@@ -212,3 +212,15 @@ def test_refused_dispute_requests_do_not_exist_on_the_platform_for_direct_charge
         get_client().v1.disputes.retrieve(dispute["id"])
     assert get_client().v1.disputes.retrieve(dispute["id"], options={"stripe_account": custom_account.stripe_id})
     assert charges.sync_charge(charges.Charge.objects.get(stripe_id=dispute["charge"])).disputed is True
+
+
+def test_a_charged_back_charge_cannot_be_refunded(fake_stripe, destination_sale):
+    charge = destination_sale()
+    with pytest.raises(stripe.InvalidRequestError, match="charged back") as refused:
+        get_client().v1.refunds.create({"charge": charge.stripe_id})
+    assert refused.value.code == "charge_disputed"
+
+
+def test_an_inquiry_leaves_the_charge_refundable(fake_stripe, destination_sale):
+    inquired = destination_sale("tok_createDisputeInquiry")
+    assert get_client().v1.refunds.create({"charge": inquired.stripe_id})["status"] == "succeeded"

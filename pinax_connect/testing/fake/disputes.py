@@ -114,7 +114,32 @@ def _open(ch_id, account, scenario, fake):
     fake.emit("charge.dispute.created", dp, account)
     if not inquiry:
         fake.emit("charge.dispute.funds_withdrawn", dp, account)
+    for args in warnings_settled(fake, ch, account):
+        fake.emit(*args)
     return dp
+
+
+def warnings_settled(fake, ch, account):
+    """The ``radar.early_fraud_warning.updated`` events of ``ch``'s warnings that stop being
+    actionable now that it is disputed or fully refunded (as ``(type, obj, account)``)."""
+    if not (ch.get("disputed") or ch.get("refunded")):
+        return []
+    events = []
+    for efw in fake.all("radar.early_fraud_warning", account):
+        if efw["charge"] == ch["id"] and efw["actionable"]:
+            efw["actionable"] = False
+            fake.save(efw, account)
+            events.append(("radar.early_fraud_warning.updated", efw, account, {"actionable": True}))
+    return events
+
+
+def check_refundable(fake, ch, account):
+    """400 ``charge_disputed`` when a chargeback took the charge's money (``is_charge_refundable`` false)."""
+    for dp in fake.all("dispute", account):
+        if dp["charge"] == ch["id"] and not dp["is_charge_refundable"] and dp["status"] != "won":
+            raise FakeStripeError.invalid(
+                "charge", "Charge %s has been charged back; cannot issue a refund." % ch["id"],
+                code="charge_disputed")
 
 
 def _move_funds(fake, dp, account, amount, fee, description):
