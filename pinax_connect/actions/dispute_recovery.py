@@ -95,6 +95,10 @@ def seller_transfers(dispute: Dispute) -> list[Transfer]:
     return list(rows.filter(destination__isnull=False).select_related("destination").order_by("created", "pk"))
 
 
+def _reversible(transfer: Transfer) -> int:
+    return _minor(transfer.amount, transfer.currency) - _minor(transfer.amount_reversed, transfer.currency)
+
+
 def _split(total: int, transfers: list[Transfer]) -> list[tuple[Transfer, int]]:
     """``total`` shared between ``transfers`` in proportion to their amounts (remainder to the first)."""
     amounts = [_minor(t.amount, t.currency) for t in transfers]
@@ -125,9 +129,21 @@ def recover(dispute: Dispute) -> list[DisputeRecovery]:
     if settings.PINAX_CONNECT_DISPUTE_RECOVERY_INCLUDE_FEE:
         wanted += dispute_fee(dispute)
     refund_fee = bool(settings.PINAX_CONNECT_DISPUTE_RECOVERY_REFUND_APPLICATION_FEE)
+    settled = dict(
+        dispute.recoveries.filter(kind=DisputeRecovery.REVERSAL).exclude(status=DisputeRecovery.PENDING)
+        .values_list("source_transfer", "pk")
+    )
     moves = []
     for transfer, share in _split(wanted, transfers):
-        left = _minor(transfer.amount, transfer.currency) - _minor(transfer.amount_reversed, transfer.currency)
+        if transfer.stripe_id in settled:  # a duplicate delivery: nothing to read or send
+            moves.append(DisputeRecovery.objects.get(pk=settled[transfer.stripe_id]))
+            continue
+        left = _reversible(transfer)
+        if left < share:
+            from .transfers import sync_transfer
+
+            transfer = sync_transfer(transfer)  # the mirror may lag Stripe: read once before capping
+            left = _reversible(transfer)
         amount = min(share, max(left, 0))
         moves.append(_move(
             dispute, DisputeRecovery.REVERSAL, transfer.stripe_id, amount, dispute.currency,

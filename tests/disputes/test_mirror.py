@@ -140,3 +140,16 @@ def test_the_disputed_charge_is_marked_disputed(fake_stripe, destination_sale, m
 
     charge.refresh_from_db()
     assert charge.disputed is True
+
+
+def test_refetch_mode_stores_the_dispute_as_stripe_has_it_now(fake_stripe, settings, destination_sale, mark,
+                                                              deliver):
+    settings.PINAX_CONNECT_WEBHOOK_REFETCH = True
+    since = mark()
+    destination_sale()
+    created = [e for e in since() if e["type"] == "charge.dispute.created"]
+    get_client().v1.disputes.close(fake_stripe.all("dispute")[0]["id"])
+
+    deliver(created)  # an old event, applied with the current object
+
+    assert Dispute.objects.get().status == "lost"

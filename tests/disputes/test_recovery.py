@@ -247,3 +247,21 @@ def test_the_reversal_sends_its_own_transfer_event(fake_stripe, reverse_policy, 
     later = since()
     assert "transfer.reversed" in types(later)
     assert fake_stripe.all("dispute")[0]["balance_transactions"][0]["fee"] == DISPUTE_FEE
+
+
+def test_api_calls_of_a_recovered_dispute(fake_stripe, reverse_policy, destination_sale, mark, deliver):
+    since = mark()
+    destination_sale()
+    events = since()
+    deliver([e for e in events if not e["type"].startswith("charge.dispute")])
+    before = len(fake_stripe.requests)
+
+    deliver([e for e in events if e["type"].startswith("charge.dispute")])
+
+    calls = [(r.method, r.route_pattern) for r in fake_stripe.requests[before:]]
+    assert calls == [
+        ("GET", "/v1/charges/{id}"),  # created: the charge is now disputed
+        ("POST", "/v1/transfers/{transfer}/reversals"),
+        ("GET", "/v1/transfers/{transfer}"),  # the reversed transfer, mirrored
+        ("GET", "/v1/balance"),  # the seller's balance after it
+    ]  # funds_withdrawn: nothing more (same second, same object: no re-read)
