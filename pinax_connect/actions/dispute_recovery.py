@@ -38,7 +38,7 @@ from .. import money
 from ..client import get_client, intent_key
 from ..conf import settings
 from ..dispute_signals import dispute_recovery, send_after_commit
-from ..exceptions import PinaxConnectError
+from ..exceptions import InvalidRequest, PinaxConnectError
 from ..models import Dispute, DisputeRecovery, Transfer
 
 POLICIES = ("none", "reverse_transfer")
@@ -92,7 +92,18 @@ def seller_transfers(dispute: Dispute) -> list[Transfer]:
     rows = Transfer.objects.filter(source_transaction=charge.stripe_id)
     if not rows.exists() and charge.transfer_group:
         rows = Transfer.objects.filter(transfer_group=charge.transfer_group)
+        if not rows.exists():
+            # The transfers' own events may still be on their way: ask Stripe once.
+            _mirror_group(charge.transfer_group)
     return list(rows.filter(destination__isnull=False).select_related("destination").order_by("created", "pk"))
+
+
+def _mirror_group(transfer_group: str) -> None:
+    from .transfers import sync_transfer_from_stripe_object
+
+    page = get_client().v1.transfers.list({"transfer_group": transfer_group, "limit": 100})
+    for obj in page["data"]:
+        sync_transfer_from_stripe_object(obj)
 
 
 def _reversible(transfer: Transfer) -> int:
@@ -170,7 +181,14 @@ def restore(dispute: Dispute) -> list[DisputeRecovery]:
 
 def retry(recovery: DisputeRecovery) -> DisputeRecovery:
     """Try a ``failed`` movement again (e.g. once the seller's balance can cover it), with a new
-    idempotency key. A succeeded movement is returned unchanged."""
+    idempotency key. A succeeded movement is returned unchanged.
+
+    Raises :class:`InvalidRequest` for a reversal of a dispute that is no longer
+    lost or open (won, or an inquiry closed): there is nothing to recover any more.
+    """
+    dispute = recovery.dispute
+    if recovery.kind == DisputeRecovery.REVERSAL and dispute.status in ("won", "warning_closed"):
+        raise InvalidRequest(f"Dispute {dispute.stripe_id} is {dispute.status}: nothing to recover")
     return _move(
         recovery.dispute, recovery.kind, recovery.source_transfer, _minor(recovery.amount, recovery.currency),
         recovery.currency, account=recovery.account, shortfall=_minor(recovery.shortfall, recovery.currency),

@@ -265,3 +265,36 @@ def test_api_calls_of_a_recovered_dispute(fake_stripe, reverse_policy, destinati
         ("GET", "/v1/transfers/{transfer}"),  # the reversed transfer, mirrored
         ("GET", "/v1/balance"),  # the seller's balance after it
     ]  # funds_withdrawn: nothing more (same second, same object: no re-read)
+
+
+def test_transfers_not_mirrored_yet_are_found_by_their_group(fake_stripe, reverse_policy, custom_account, mark,
+                                                              deliver):
+    charges.create(500, source="tok_visa")  # platform funds
+    since = mark()
+    charges.create(100, source="tok_createDispute", transfer_group="order-11")
+    made = transfers.create(70, "usd", custom_account, transfer_group="order-11")
+    made.delete()  # as if transfer.created had not arrived yet
+
+    deliver([e for e in since() if e["type"].startswith("charge")])
+
+    (row,) = DisputeRecovery.objects.all()
+    assert (row.source_transfer, row.amount, row.status) == (made.stripe_id, Decimal("70"), "succeeded")
+
+
+def test_a_failed_reversal_of_a_won_dispute_is_not_retried(fake_stripe, reverse_policy, custom_account, mark,
+                                                          deliver):
+    charges.create(500, source="tok_visa")
+    since = mark()
+    charges.create(100, source="tok_createDispute", transfer_group="order-12")
+    transfers.create(90, "usd", custom_account, transfer_group="order-12")
+    payouts.create(custom_account, Decimal(seller_available(fake_stripe, custom_account)) / 100, "usd")
+    deliver(since())
+    row = DisputeRecovery.objects.get()
+    assert row.status == "failed"
+    since = mark()
+    decide(fake_stripe, row.dispute.stripe_id, won=True)
+    deliver(since())
+
+    with pytest.raises(dispute_recovery.InvalidRequest, match="nothing to recover"):
+        dispute_recovery.retry(DisputeRecovery.objects.get(pk=row.pk))
+    assert not DisputeRecovery.objects.filter(kind="retransfer").exists()  # nothing was taken
