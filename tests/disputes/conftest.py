@@ -13,7 +13,6 @@ from pinax_connect.testing.webhooks import signed_webhook
 from tests.actions.conftest import (  # noqa: F401  (fixtures re-exported)
     custom_account,
     other_user,
-    ready_custom_account_params,
     user,
 )
 
