@@ -3,10 +3,10 @@
 * ``charge.dispute.created/updated/closed/funds_withdrawn/funds_reinstated`` →
   ``Dispute`` (with ``created``, the charge is read once so ``Charge.disputed`` is
   true; platform events for destination charges and separate charges &
-  transfers; Connect events, with ``account``, for direct charges). ``created`` and
-  ``funds_withdrawn`` then run the recovery policy, ``funds_reinstated`` and a
-  ``closed`` dispute that was won give the seller back what was reversed
-  (:mod:`pinax_connect.actions.dispute_recovery`, exactly once).
+  transfers; Connect events, with ``account``, for direct charges). Then, whichever
+  event it is: withdrawn funds not yet recovered are recovered per the policy, and
+  a won dispute gives the seller back what was reversed
+  (:mod:`pinax_connect.actions.dispute_recovery`, each movement exactly once).
 * ``radar.early_fraud_warning.created/updated`` → ``EarlyFraudWarning``, then the
   optional automatic refund.
 
@@ -49,11 +49,11 @@ def dispute_event(event: Any, source: dict, subtype: str) -> Dispute:
     if subtype == "created" and dispute.charge is not None and not dispute.charge.disputed:
         # No charge event tells us the charge is now disputed: read it once.
         _actions("charges").sync_charge(dispute.charge)
+    # Every event may be the first to arrive (or the only one): each checks both ways,
+    # and each movement happens once whichever event asks.
     recovery = _actions("dispute_recovery")
-    if subtype in ("created", "funds_withdrawn"):
-        recovery.recover(dispute)
-    elif subtype in ("funds_reinstated", "closed"):
-        recovery.restore(dispute)
+    recovery.recover(dispute)
+    recovery.restore(dispute)
     signal = DISPUTE_EVENT_SIGNALS.get(subtype)
     if signal is not None:
         send_after_commit(signal, Dispute, dispute=dispute, event=event)

@@ -298,3 +298,18 @@ def test_a_failed_reversal_of_a_won_dispute_is_not_retried(fake_stripe, reverse_
     with pytest.raises(dispute_recovery.InvalidRequest, match="nothing to recover"):
         dispute_recovery.retry(DisputeRecovery.objects.get(pk=row.pk))
     assert not DisputeRecovery.objects.filter(kind="retransfer").exists()  # nothing was taken
+
+
+def test_any_dispute_event_that_arrives_alone_recovers(fake_stripe, reverse_policy, destination_sale, mark, deliver):
+    since = mark()
+    destination_sale()
+    events = since()
+    deliver([e for e in events if not e["type"].startswith("charge.dispute")])
+    dispute_id = fake_stripe.all("dispute")[0]["id"]
+    since = mark()
+    get_client().v1.disputes.update(dispute_id, {"evidence": {"customer_name": "J. Rosen"}, "submit": False})
+
+    deliver(since())  # only charge.dispute.updated: created and funds_withdrawn were lost
+
+    (row,) = DisputeRecovery.objects.all()
+    assert row.status == "succeeded" and len(fake_stripe.all("transfer_reversal")) == 1
