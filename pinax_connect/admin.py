@@ -215,3 +215,4 @@ def _add_inline_to_user_admin():
 
 
 _add_inline_to_user_admin()
+from . import dispute_admin  # noqa: E402,F401  (disputes, recoveries, fraud warnings: issue 19)

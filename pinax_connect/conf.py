@@ -39,5 +39,19 @@ class PinaxConnectAppConf(AppConf):
     # Re-fetch the event's object from Stripe instead of trusting the payload.
     WEBHOOK_REFETCH = False
 
+    # Disputes (docs/disputes.md). What happens when a dispute on a destination charge
+    # or a separate charge & transfer takes money from the platform: "none", or
+    # "reverse_transfer" (take the disputed amount back from the seller's transfer).
+    DISPUTE_RECOVERY = "none"
+    # Also reverse the dispute fee (as far as the transfer has room for it).
+    DISPUTE_RECOVERY_INCLUDE_FEE = False
+    # Give the seller back the platform's application fee with the reversal.
+    DISPUTE_RECOVERY_REFUND_APPLICATION_FEE = False
+    # Transfer what was reversed back to the seller when the dispute is won.
+    DISPUTE_RETRANSFER_ON_WON = True
+    # Refund a charge as soon as an actionable early fraud warning arrives (with
+    # reverse_transfer and refund_application_fee for destination charges).
+    EARLY_FRAUD_WARNING_REFUND = False
+
     class Meta:
         prefix = "pinax_connect"

@@ -12,6 +12,8 @@ from ..models import (
     ApplicationFee,
     Charge,
     Customer,
+    Dispute,
+    EarlyFraudWarning,
     ExternalAccount,
     PaymentIntent,
     Payout,
@@ -31,6 +33,8 @@ LIST_SYNCS = {
     Payout: ("payouts", "sync_payouts"),
     ExternalAccount: ("external_accounts", "sync_external_accounts"),
     ApplicationFee: ("application_fees", "sync_application_fees"),
+    Dispute: ("disputes", "sync_disputes"),
+    EarlyFraudWarning: ("early_fraud_warnings", "sync_early_fraud_warnings"),
 }
 # Lists that live on one connected account and make no sense for the platform.
 PER_ACCOUNT_ONLY = {ExternalAccount}

@@ -170,7 +170,9 @@ def register_defaults():
     in a ``models.py``, an app listed before ``pinax_connect``) is moved after them,
     so host handlers always see the mirror with the event applied.
     """
-    registry.register_first(DEFAULT_HANDLERS)
+    from .dispute_handlers import DISPUTE_HANDLERS  # disputes and fraud warnings (issue 19)
+
+    registry.register_first(DEFAULT_HANDLERS + DISPUTE_HANDLERS)
 
 
 # ---- PINAX_CONNECT_WEBHOOK_REFETCH ---------------------------------------------------
@@ -185,6 +187,7 @@ _TOP_LEVEL_SERVICES = {
     "transfer": "transfers",
     "payout": "payouts",
     "application_fee": "application_fees",
+    "dispute": "disputes",
 }
 
 

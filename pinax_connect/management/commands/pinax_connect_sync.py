@@ -17,6 +17,8 @@ MODELS = {
     "payouts": models.Payout,
     "application_fees": models.ApplicationFee,
     "external_accounts": models.ExternalAccount,
+    "disputes": models.Dispute,
+    "early_fraud_warnings": models.EarlyFraudWarning,
 }
 
 

@@ -27,6 +27,11 @@ TEST_CARDS = {
     "chargeDeclinedExpiredCard": ("4000000000000069", "visa", "credit"),
     "chargeDeclinedIncorrectCvc": ("4000000000000127", "visa", "credit"),
     "authenticationRequired": ("4000002760003184", "visa", "credit"),
+    # Disputes and fraud warnings (fake/disputes.py)
+    "createDispute": ("4000000000000259", "visa", "credit"),
+    "createDisputeProductNotReceived": ("4000000000002685", "visa", "credit"),
+    "createDisputeInquiry": ("4000000000001976", "visa", "credit"),
+    "createIssuerFraudRecord": ("4000000000005423", "visa", "credit"),
 }
 CARD_BY_NUMBER = {number: name for name, (number, _, _) in TEST_CARDS.items()}
 

@@ -9,6 +9,7 @@ import copy
 from .core import FakeStripeError, route
 from .cards import DECLINES, number_of_card
 from .customers import find_customer, resolve_source
+from .disputes import after_capture, check_reversal_covered
 from .ledger import (
     as_amount,
     as_currency,
@@ -179,7 +180,7 @@ def settle_charge(fake, ch, account, amount):
             app_fee = new_application_fee(fake, account, ch, fee)
             ch["application_fee"] = app_fee["id"]
             events.append(("application_fee.created", app_fee, None))
-        return events
+        return events + after_capture(fake, ch, account)
     txn = balance_txn(fake, None, "charge", amount, cur, ch["id"],
                       [("stripe_fee", stripe_fee(amount))], ch["description"], incoming=True)
     ch["balance_transaction"] = txn["id"]
@@ -196,7 +197,7 @@ def settle_charge(fake, ch, account, amount):
             app_fee = new_application_fee(fake, dest, ch, fee, originating=None)
             ch["application_fee"] = app_fee["id"]
             events.append(("application_fee.created", app_fee, None))
-    return events
+    return events + after_capture(fake, ch, account)
 
 
 def payment_amount(fake, req):
@@ -661,6 +662,8 @@ def create_reversal(fake, req):
                                       % tr["id"], code="transfer_already_reversed")
     value = param(req, "amount")
     amount = left if value is None else as_amount(fake, value, "amount", 1)
+    if amount <= left:  # an over-reversal is refused first (amount_too_large)
+        check_reversal_covered(fake, tr, amount)
     trr = reverse_transfer_funds(fake, tr, amount,
                                  metadata=merge_metadata({}, req.params.get("metadata")))
     if fake.to_bool(param(req, "refund_application_fee", False), "refund_application_fee"):

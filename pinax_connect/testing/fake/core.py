@@ -599,8 +599,14 @@ class FakeStripe(stripe.HTTPClient):
 
     # ---- events ----------------------------------------------------------------
 
-    def emit(self, event_type, obj, account=None, previous_attributes=None):
-        """Record the Event Stripe would send and hand it to ``listeners``."""
+    def emit(self, event_type, obj=None, account=None, previous_attributes=None):
+        """Record the Event Stripe would send and hand it to ``listeners``.
+
+        ``event_type`` may instead be a deferred step, ``step(fake)``, queued with
+        events that follow a request's own (a test card's dispute, ``disputes.py``).
+        """
+        if callable(event_type):
+            return event_type(self)
         req = self._current
         event = event_object(
             self.new_id("evt"), event_type, obj, self.now(), account=account,

@@ -43,6 +43,7 @@ from .ledger import (
     update_fields,
 )
 from .payouts import pay_out  # noqa: F401  (registers the payout routes and helper)
+from .disputes import check_refundable, warnings_settled
 
 # ---------------------------------------------------------------------------
 # Refunds
@@ -60,6 +61,7 @@ def create_refund(fake, ch, account, amount=None, reason=None, reverse_transfer=
     if remaining <= 0:
         raise FakeStripeError.invalid("charge", "Charge %s has already been refunded." % ch["id"],
                                       code="charge_already_refunded")
+    check_refundable(fake, ch, account)
     amount = remaining if amount is None else amount
     if amount > remaining:
         raise FakeStripeError.invalid(
@@ -105,7 +107,7 @@ def create_refund(fake, ch, account, amount=None, reason=None, reverse_transfer=
     fake.save(ch, account)
     fake.emit("charge.refunded", ch, account, previous_attributes=previous)
     fake.emit("refund.created", refund, account)
-    for args in later:
+    for args in later + warnings_settled(fake, ch, account):
         fake.emit(*args)
     return refund
 
