@@ -36,7 +36,7 @@ def step_of(path, business_type="individual"):
         return FINAL_STEP
     if path == "business_type" or path.startswith("business_profile."):
         return "business_type"
-    if path.endswith(".address"):
+    if binding is not None and isinstance(binding.entry, registry.AddressEntry):
         return "address"
     return "person"
 
