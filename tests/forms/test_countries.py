@@ -76,3 +76,35 @@ def test_a_company_onboards_with_its_owners_and_directors_through_the_persons_ap
         if flag != "owner":  # "no owner of 25% or more" is a valid attestation
             assert any(p["relationship"][flag] for p in people), (code, role)
     assert Account.objects.filter(user=user).count() == 1
+
+
+# ---- the wizard, country by country -----------------------------------------------------------
+
+def _wizard(client, code, business_type, roles):
+    response = client.get(f"/wizard/{code}/")
+    for _step in range(6):
+        wizard = response.context["wizard"]
+        form = wizard["form"]
+        data, files = fill(form, code, roles=roles)
+        if "business_type" in form.fields:
+            data[form.add_prefix("business_type")] = business_type
+        data[wizard["management_form"].add_prefix("current_step")] = wizard["steps"].current
+        response = client.post(f"/wizard/{code}/", {**data, **files})
+        if response.context is None or "wizard" not in response.context:
+            return response
+        assert not response.context["wizard"]["form"].errors or response.context["wizard"]["steps"].current != \
+            wizard["steps"].current, (code, response.context["wizard"]["form"].errors)
+    raise AssertionError("the wizard did not finish")
+
+
+@pytest.mark.urls("tests.forms.urls")
+@pytest.mark.parametrize("business_type", ["individual", "company"])
+@pytest.mark.parametrize("code", COUNTRIES)
+def test_the_wizard_onboards_in_every_country(code, business_type, logged_in, user, fake_stripe):
+    response = _wizard(logged_in, code, business_type, roles=("owner", "director", "executive"))
+    assert response.status_code == 200 and "Your payment account has been created." in response.content.decode()
+    account = Account.objects.get(user=user)
+    assert account.business_type == business_type
+    account, rounds = _additional_rounds(account, user, code, roles=("owner", "director", "executive"))
+    assert rounds == 0
+    _assert_enabled(account, fake_stripe, code)
