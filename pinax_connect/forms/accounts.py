@@ -463,9 +463,10 @@ class AdditionalCustomAccountForm(RequirementsForm):
     def save(self):
         """Send the new information to Stripe and return the re-synced ``Account``.
 
-        Uploads documents (``POST /v1/files``, purpose ``identity_document``, on the
-        account), then sends one ``POST /v1/accounts/{id}`` with every account-level
-        value, one ``POST /v1/accounts/{id}/persons[/{person}]`` per person touched, and
+        Uploads documents (``POST /v1/files`` on the account, with the purpose each one
+        needs: see :func:`~.structured.purpose_for`), then sends one ``POST /v1/accounts/{id}`` with every account-level
+        value, one ``POST /v1/accounts/{id}/persons[/{person}]`` per person touched (a new
+        person for ``owners.*`` / ``directors.*`` / ``executives.*``), and
         re-reads the account (``GET /v1/accounts/{id}``) so ``verification_fields_needed``
         is current. Stores only what Stripe returns.
         """
