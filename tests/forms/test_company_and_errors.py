@@ -156,3 +156,26 @@ def test_company_documents_go_up_with_the_purpose_stripe_wants(user, fake_stripe
     purposes = sorted(r.params["purpose"] for r in fake_stripe.requests if r.path == "/v1/files")
     assert purposes == ["account_requirement", "account_requirement", "additional_verification",
                         "identity_document"]
+
+
+def test_attestations_and_the_ownership_declaration_are_rendered_when_stripe_asks(user, fake_stripe):
+    data = _company_data(user, "GB")
+    form = InitialCustomAccountForm(data, request=make_request(user), country="GB", business_type="company")
+    assert form.is_valid(), form.errors
+    account = form.save()
+    fake_stripe.advance(60)
+    fake_stripe.raise_requirements(account.stripe_id, ["company.executives_provided"])
+    account = accounts.sync_account(account)
+    account.verification_fields_needed = ["company.executives_provided", "company.ownership_declaration.date",
+                                          "company.ownership_declaration.ip"]
+    without_request = AdditionalCustomAccountForm(account=account)
+    assert without_request.hosted_paths == ["company.ownership_declaration.date", "company.ownership_declaration.ip"]
+    form = AdditionalCustomAccountForm({"company__executives_provided": "on", "company__ownership_declaration": "on"},
+                                       account=account, request=make_request(user))
+    assert form.fields["company__executives_provided"].required
+    assert form.is_valid(), form.errors
+    sent = form.submission().account["company"]
+    assert sent["executives_provided"] is True and sent["ownership_declaration"]["ip"] == "203.0.113.9"
+    form.save()
+    stored = fake_stripe.find(account.stripe_id)["company"]
+    assert stored["executives_provided"] is True and stored["ownership_declaration"]["ip"] == "203.0.113.9"
