@@ -29,7 +29,7 @@ _CHECKSUMS = {"aba": aba_is_valid, "clabe": countries.clabe_is_valid}
 
 def default_currency(country: str) -> str:
     """The currency a bank account in ``country`` is normally held in."""
-    return countries.get(country).currency if countries.is_supported(country) else "usd"
+    return countries.default_currency(country)
 
 
 def compact(value: str | None) -> str:

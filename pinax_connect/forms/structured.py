@@ -99,7 +99,7 @@ def build(Entry, nested, lookup, DocumentField, client_ip):  # noqa: N803  (clas
         """An amount with its currency (``monthly_estimated_revenue``); sent in minor units."""
 
         def fields(self, ctx):
-            currency = ctx.currency or default_currency(ctx.country)
+            currency = ctx.currency or countries.default_currency(ctx.country)
             return {
                 "amount": forms.DecimalField(label=self.label, min_value=0, max_digits=14, decimal_places=3),
                 "currency": forms.RegexField(label=_("Currency"), regex=r"^[A-Za-z]{3}$", initial=currency,
@@ -116,7 +116,7 @@ def build(Entry, nested, lookup, DocumentField, client_ip):  # noqa: N803  (clas
             amount = values.get("amount")
             if amount in (None, ""):
                 return {}
-            currency = (values.get("currency") or ctx.currency or default_currency(ctx.country)).lower()
+            currency = (values.get("currency") or ctx.currency or countries.default_currency(ctx.country)).lower()
             return nested(self.key, {"amount": money.to_minor(amount, currency), "currency": currency})
 
         def suffix_for(self, rest, ctx):
@@ -187,10 +187,6 @@ def build(Entry, nested, lookup, DocumentField, client_ip):  # noqa: N803  (clas
 
     return {cls.__name__: cls for cls in (EnumEntry, CountryCodeEntry, ListEntry, MoneyEntry, PercentEntry,
                                           AttestationEntry, DeclarationEntry, FilesEntry)}
-
-
-def default_currency(country: str) -> str:
-    return countries.get(country).currency if countries.is_supported(country) else "usd"
 
 
 __all__ = ["build", "purpose_for", "POLITICAL_EXPOSURE_CHOICES", "GENDER_CHOICES", "COMPANY_STRUCTURE_CHOICES"]

@@ -7,6 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from pinax_connect.forms import fields as registry
+from pinax_connect.forms.inventory import inventory
 
 DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "forms.md"
 PERSON = re.compile(r"^(individual|representative|owners|directors|executives|person_xxx)\.")
@@ -16,7 +17,7 @@ def published_rows(business_type="company"):
     """The inventory as docs/forms.md shows it: one row per path, person scopes folded."""
     ctx = registry.Context(country="US", request=RequestFactory().post("/"), business_type=business_type)
     rows = {}
-    for path, how, detail in registry.inventory(ctx):
+    for path, how, detail in inventory(ctx):
         rows[PERSON.sub("<person>.", path)] = (how, detail)
     return rows
 

@@ -536,7 +536,7 @@ def create_account(fake, req):
     country = (p.get("country") or "US")
     if not re.fullmatch(r"[A-Za-z]{2}", country):
         raise FakeStripeError.invalid("country", "Country '%s' is unknown. Try using a 2-character alphanumeric country code instead, such as 'US', 'EG', or 'GB'." % country)
-    country_specs.check_country(country, kind)
+    country_specs.check_country(country)
     acct = new_account(fake, kind, country.upper(), controller)
     priv = _private(fake, acct["id"])
     if kind == "standard":

@@ -11,7 +11,7 @@ UNKNOWN_COUNTRY = ("Country '%s' is unknown. Try using a 2-character alphanumeri
 UNSUPPORTED_COUNTRY = "Connected accounts cannot be created in %s: Stripe does not support that country yet."
 
 
-def check_country(code, kind="custom"):
+def check_country(code):
     """Refuse account creation in an unknown or unsupported country, as Stripe does."""
     if not isinstance(code, str) or len(code) != 2 or not code.isalpha():
         raise FakeStripeError.invalid("country", UNKNOWN_COUNTRY % code)

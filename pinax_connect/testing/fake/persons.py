@@ -7,6 +7,7 @@ their ``*_provided`` flags: the values are never kept, not even in tokens.
 
 import re
 
+from ... import countries
 from .core import REDACTED, FakeStripeError
 from .core import param_path as _p
 from .core import reject_unknown as _unknown
@@ -137,9 +138,7 @@ def _check_state(value, prefix, key, country):
     state = value.get("state")
     if not state or country not in ("US", "CA", "AU"):
         return
-    from ...forms.address import state_choices  # the lists the forms offer
-
-    if state.upper() not in dict(state_choices(country)[1]):
+    if state.upper() not in dict(countries.STATES[country]):
         raise FakeStripeError.invalid(
             _p(prefix, key, "state"),
             "The state you provided (%s) is not a valid state for the country %s." % (state, country),

@@ -36,7 +36,7 @@ def rules_for(code: str):
 
 def default_currency(country: str) -> str:
     """The default settlement currency for ``country``."""
-    return countries.get(country).currency if countries.is_supported(country) else "usd"
+    return countries.default_currency(country)
 
 
 def _lookup(obj, path):
