@@ -27,8 +27,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..client import get_client, new_idempotency_key, request_options
 from ..exceptions import PinaxConnectError
+from .. import countries
 from . import errors
 from . import fields as registry
+from . import structured
 from .widgets import SensitiveInput
 
 logger = logging.getLogger(__name__)
@@ -49,17 +51,25 @@ class Submission:
 
 
 def _documents(params, path=()):
-    """Yield ``(path_tuple, file)`` for every uploaded file inside nested ``params``."""
-    for key, value in params.items():
-        if isinstance(value, dict):
+    """Yield ``(path_tuple, file)`` for every uploaded file inside nested ``params``
+    (list items are addressed by their index)."""
+    items = enumerate(params) if isinstance(params, list) else params.items()
+    for key, value in items:
+        if isinstance(value, (dict, list)):
             yield from _documents(value, path + (key,))
         elif isinstance(value, File):
             yield path + (key,), value
 
 
 def _set(params, path, value):
-    for key in path[:-1]:
-        params = params.setdefault(key, {})
+    for i, key in enumerate(path[:-1]):
+        if isinstance(params, list):
+            params = params[key]
+        else:
+            params = params.setdefault(key, [] if isinstance(path[i + 1], int) else {})
+    if isinstance(params, list):
+        while len(params) <= path[-1]:
+            params.append(None)
     params[path[-1]] = value
 
 
@@ -86,9 +96,11 @@ class StripeSubmitMixin:
     def upload_documents(self, account, submission):
         """Upload every file in ``submission`` to Stripe's File API and put the ids in its place.
 
-        Sends ``POST https://files.stripe.com/v1/files`` (``purpose=identity_document``)
-        with ``Stripe-Account: <account>``, so the file belongs to the connected account.
-        Nothing is stored locally.
+        Sends ``POST https://files.stripe.com/v1/files`` with ``Stripe-Account: <account>``,
+        so the file belongs to the connected account, and the ``purpose`` Stripe wants
+        where the id goes (``identity_document`` for a person's identity documents,
+        ``additional_verification`` for the company's, ``account_requirement`` for
+        ``documents[*][files]``). Nothing is stored locally.
         """
         client = get_client()
         targets = [("", submission.account)] + list(submission.persons.items())
@@ -97,7 +109,8 @@ class StripeSubmitMixin:
                 upload.seek(0)
                 try:
                     stripe_file = client.v1.files.create(
-                        {"file": upload, "purpose": "identity_document"},
+                        {"file": upload, "purpose": structured.purpose_for(scope, tuple(
+                            key for key in path if not isinstance(key, int)))},
                         request_options(stripe_account=account, idempotency_key=new_idempotency_key()),
                     )
                 except stripe.StripeError as exc:
@@ -114,13 +127,18 @@ class StripeSubmitMixin:
 
         ``representative`` updates the account's representative (found with
         ``GET /v1/accounts/{id}/persons?relationship[representative]=true``) or creates
-        one (``relationship[representative]=true``); ``person_<id>`` updates that person.
+        one (``relationship[representative]=true``); ``owners`` / ``directors`` /
+        ``executives`` create a new person with that relationship flag
+        (``POST /v1/accounts/{id}/persons``); ``person_<id>`` updates that person.
         """
         client = get_client()
         for scope, params in persons.items():
             with self.reporting(scope):
                 options = request_options(idempotency_key=new_idempotency_key())
-                if scope == "representative":
+                if scope in registry.ROLE_SCOPES:
+                    flag = {"relationship": {registry.ROLE_SCOPES[scope]: True}}
+                    client.v1.accounts.persons.create(account.stripe_id, registry.deep_merge(flag, params), options)
+                elif scope == "representative":
                     found = client.v1.accounts.persons.list(
                         account.stripe_id, {"relationship": {"representative": True}, "limit": 1}
                     )
@@ -242,8 +260,11 @@ class InitialCustomAccountForm(RequirementsForm):
 
     def __init__(self, *args, request, country, business_type="individual", account_link_url=None, **kwargs):
         self.request = request
-        self.country = country.upper()
+        self.country = countries.get(country).code  # UnsupportedCountry for "USA", "ZZ"...
+        if business_type not in dict(registry.BUSINESS_TYPE_CHOICES):
+            raise ValueError("business_type must be one of %s" % ", ".join(dict(registry.BUSINESS_TYPE_CHOICES)))
         self.business_type = business_type
+        self.account = None
         self.user = _user_of(request)
         context = registry.Context(country=self.country, request=request, business_type=business_type)
         super().__init__(
@@ -263,6 +284,7 @@ class InitialCustomAccountForm(RequirementsForm):
         ``card_payments`` + ``transfers``); then, for companies, creates the
         representative (``POST /v1/accounts/{id}/persons``) and uploads any documents.
         Stores the ``Account`` linked to the user and its external account (last 4 only).
+        Any failure is put on the form and re-raised (see :func:`create_account`).
         """
         return create_account(self, self.submission(), request=self.request, user=self.user, country=self.country,
                               business_type=self.business_type)
@@ -271,12 +293,12 @@ class InitialCustomAccountForm(RequirementsForm):
 def create_account(form, submission, *, request, user, country, business_type):
     """Create a custom account from ``submission``, reporting errors on ``form``.
 
-    Shared by :class:`InitialCustomAccountForm` and the wizard. Only the account
-    creation itself can fail the form (and be retried): once the account exists, a
-    failure to add the representative or a document is logged (no values) and the
-    account is returned, its requirements listing what is still missing for
-    :class:`AdditionalCustomAccountForm`. Re-raising then would make the seller submit
-    again and create a second account.
+    Shared by :class:`InitialCustomAccountForm` and the wizard. Creates the account,
+    then uploads documents and adds the representative. A failure at any step is put
+    on the form (on the field Stripe's ``param`` names) and re-raised, so the view
+    re-displays the form; ``form.account`` is then the account if it was created.
+    The account's id stays in the seller's session until every step succeeded: the
+    corrected resubmission updates that account instead of creating a second one.
     """
     from ..actions import accounts
 
@@ -290,22 +312,25 @@ def create_account(form, submission, *, request, user, country, business_type):
     params.setdefault("business_type", business_type)
     with form.reporting():
         account = _create_once(request, user, country, params)
+    form.account = account
     followup = Submission(persons=submission.persons)
     for path, upload in documents:
         _set(followup.account, path, upload)
-    if not (followup.account or followup.persons):
-        return account
     try:
-        form.upload_documents(account, followup)
-        if followup.account:
-            account = accounts.update(account, followup.account)
-        form.save_persons(account, followup.persons)
+        if followup.account or followup.persons:
+            form.upload_documents(account, followup)
+            if followup.account:
+                with form.reporting():
+                    account = accounts.update(account, followup.account)
+            form.save_persons(account, followup.persons)
     except (stripe.StripeError, PinaxConnectError) as exc:
-        logger.warning(
-            "Account %s was created but completing it failed (%s); its requirements say what is missing.",
-            account.stripe_id, type(exc).__name__,
-        )
-    return accounts.sync_account(account)
+        logger.warning("Account %s was created but completing it failed (%s).", account.stripe_id,
+                       type(exc).__name__)
+        raise
+    _forget_attempt(request)
+    account = accounts.sync_account(account)
+    form.account = account
+    return account
 
 
 CREATION_SESSION_KEY = "pinax_connect_account_creation"
@@ -318,7 +343,8 @@ def _creation_attempt(request, *, fresh=False):
     but its answer was lost, the seller's resubmission sends the same request with the
     same key and Stripe answers with that account instead of making a second one.
     (``tos_acceptance.date`` must not change between the two, or Stripe would refuse
-    the reused key.) Nothing sensitive is kept, only a random key and a timestamp.
+    the reused key.) Once the account exists its id is added, until every later step
+    succeeded. Nothing sensitive is kept, only a random key, a timestamp and an id.
     """
     session = getattr(request, "session", None)
     attempt = None if fresh or session is None else session.get(CREATION_SESSION_KEY)
@@ -329,21 +355,34 @@ def _creation_attempt(request, *, fresh=False):
     return attempt
 
 
+def _forget_attempt(request):
+    if getattr(request, "session", None) is not None:
+        request.session.pop(CREATION_SESSION_KEY, None)
+
+
 def _create_once(request, user, country, params):
     from ..actions import accounts
+    from ..models import Account
 
     def create(attempt):
         if "tos_acceptance" in params:
             params["tos_acceptance"]["date"] = attempt["date"]
         return accounts.create(user, country, type="custom", idempotency_key=attempt["key"], **params)
 
+    attempt = _creation_attempt(request)
+    created = attempt.get("account") and Account.objects.filter(stripe_id=attempt["account"], user=user).first()
+    if created:  # an earlier submission created it and a later step failed: complete that one
+        params.pop("business_type", None)
+        return accounts.update(created, params)
     try:
-        account = create(_creation_attempt(request))
+        account = create(attempt)
     except stripe.IdempotencyError:
         # The seller changed what they submitted since the attempt the key belongs to.
-        account = create(_creation_attempt(request, fresh=True))
-    if getattr(request, "session", None) is not None:
-        request.session.pop(CREATION_SESSION_KEY, None)
+        attempt = _creation_attempt(request, fresh=True)
+        account = create(attempt)
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[CREATION_SESSION_KEY] = {**attempt, "account": account.stripe_id}
     return account
 
 
@@ -424,9 +463,10 @@ class AdditionalCustomAccountForm(RequirementsForm):
     def save(self):
         """Send the new information to Stripe and return the re-synced ``Account``.
 
-        Uploads documents (``POST /v1/files``, purpose ``identity_document``, on the
-        account), then sends one ``POST /v1/accounts/{id}`` with every account-level
-        value, one ``POST /v1/accounts/{id}/persons[/{person}]`` per person touched, and
+        Uploads documents (``POST /v1/files`` on the account, with the purpose each one
+        needs: see :func:`~.structured.purpose_for`), then sends one ``POST /v1/accounts/{id}`` with every account-level
+        value, one ``POST /v1/accounts/{id}/persons[/{person}]`` per person touched (a new
+        person for ``owners.*`` / ``directors.*`` / ``executives.*``), and
         re-reads the account (``GET /v1/accounts/{id}``) so ``verification_fields_needed``
         is current. Stores only what Stripe returns.
         """

@@ -3,54 +3,19 @@
 Stripe's address hash is ``line1``, ``line2``, ``city``, ``state``, ``postal_code``,
 ``country``. What ``state`` means (a US state, a Canadian province, an Australian
 state, a Japanese prefecture) and what a postal code looks like depend on the
-country; this module holds those two tables and nothing else.
+country; this module holds the subdivision lists, and reads postal-code rules from
+:mod:`pinax_connect.countries`.
 """
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-US_STATES = [
-    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
-    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
-    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
-    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
-    ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
-    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
-    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
-    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
-    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
-    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
-    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
-    ("VT", "Vermont"), ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
-    ("WI", "Wisconsin"), ("WY", "Wyoming"), ("AS", "American Samoa"), ("GU", "Guam"),
-    ("MP", "Northern Mariana Islands"), ("PR", "Puerto Rico"), ("VI", "U.S. Virgin Islands"),
-]
+from .. import countries
 
-CA_PROVINCES = [
-    ("AB", "Alberta"), ("BC", "British Columbia"), ("MB", "Manitoba"), ("NB", "New Brunswick"),
-    ("NL", "Newfoundland and Labrador"), ("NS", "Nova Scotia"), ("NT", "Northwest Territories"),
-    ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
-    ("SK", "Saskatchewan"), ("YT", "Yukon"),
-]
-
-AU_STATES = [
-    ("ACT", "Australian Capital Territory"), ("NSW", "New South Wales"),
-    ("NT", "Northern Territory"), ("QLD", "Queensland"), ("SA", "South Australia"),
-    ("TAS", "Tasmania"), ("VIC", "Victoria"), ("WA", "Western Australia"),
-]
-
-# Stripe takes the prefecture's name for ``state`` on Japanese addresses.
-JP_PREFECTURES = [
-    (name, name) for name in (
-        "Hokkaido", "Aomori", "Iwate", "Miyagi", "Akita", "Yamagata", "Fukushima", "Ibaraki",
-        "Tochigi", "Gunma", "Saitama", "Chiba", "Tokyo", "Kanagawa", "Niigata", "Toyama",
-        "Ishikawa", "Fukui", "Yamanashi", "Nagano", "Gifu", "Shizuoka", "Aichi", "Mie",
-        "Shiga", "Kyoto", "Osaka", "Hyogo", "Nara", "Wakayama", "Tottori", "Shimane",
-        "Okayama", "Hiroshima", "Yamaguchi", "Tokushima", "Kagawa", "Ehime", "Kochi",
-        "Fukuoka", "Saga", "Nagasaki", "Kumamoto", "Oita", "Miyazaki", "Kagoshima", "Okinawa",
-    )
-]
+# The subdivision lists live in the country table (the fake Stripe checks states with them).
+US_STATES, CA_PROVINCES = countries.STATES["US"], countries.STATES["CA"]
+AU_STATES, JP_PREFECTURES = countries.STATES["AU"], countries.STATES["JP"]
 
 # Countries whose addresses need a ``state`` picked from a fixed list, and its label.
 SUBDIVISIONS = {
@@ -60,27 +25,19 @@ SUBDIVISIONS = {
     "JP": (_("Prefecture"), JP_PREFECTURES),
 }
 
-# (pattern, example) for the postal codes we check locally before asking Stripe.
-POSTAL_CODES = {
-    "US": (r"\d{5}(-\d{4})?", "94107"),
-    "CA": (r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d", "K1A 0B1"),
-    "GB": (r"(GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})", "SW1A 1AA"),
-    "AU": (r"\d{4}", "2000"),
-    "DE": (r"\d{5}", "10115"),
-    "FR": (r"\d{5}", "75001"),
-    "IE": (r"([AC-FHKNPRTV-Y]\d{2}|D6W) [0-9AC-FHKNPRTV-Y]{4}", "D02 X285"),
-    "NL": (r"[1-9]\d{3} [A-Z]{2}", "1012 JS"),
-    "SG": (r"\d{6}", "018956"),
-    "JP": (r"\d{3}-\d{4}", "100-0001"),
-    "AT": (r"\d{4}", "1010"),
-    "BE": (r"\d{4}", "1000"),
-    "ES": (r"\d{5}", "28001"),
-    "IT": (r"\d{5}", "00118"),
-    "PT": (r"\d{4}-\d{3}", "1000-001"),
-}
+# Postal-code patterns and separators live in the country table.
+POSTAL_CODES = countries.POSTAL_CODES
+_SEPARATOR_AT = countries.POSTAL_SEPARATORS
 
-# Where people commonly type the code without its separator, it is re-inserted.
-_SEPARATOR_AT = {"CA": (3, " "), "GB": (-3, " "), "IE": (3, " "), "NL": (4, " "), "JP": (3, "-"), "PT": (4, "-")}
+
+def has_postal_code(country):
+    """False where the country has no postal codes (Hong Kong, the UAE): none is asked for."""
+    return country not in countries.NO_POSTAL_CODE
+
+
+def state_required(country):
+    """Whether Stripe needs ``address.state`` for addresses in ``country``."""
+    return country in countries.STATE_REQUIRED
 
 
 def normalize_postal_code(value, country):

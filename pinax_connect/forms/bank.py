@@ -3,100 +3,67 @@
 Stripe takes a bank account as ``external_account[routing_number]`` plus
 ``external_account[account_number]``; what sellers actually know is a US routing
 number, a Canadian transit + institution number, a UK sort code, an Australian
-BSB, an IBAN... Each :class:`BankScheme` knows its country's fields, validates them
-locally (ABA and IBAN checksums) and builds the Stripe hash.
+BSB, an Indian IFSC, a Mexican CLABE, an IBAN... The formats live in the country
+table (:mod:`pinax_connect.countries`); a :class:`BankScheme` turns one into form
+fields, validates them locally (ABA, IBAN and CLABE checksums) and builds the
+Stripe hash.
 
 Full account numbers and IBANs are sensitive: their widgets never render the value
 back, and validation messages never quote it.
 """
+from __future__ import annotations
+
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import countries
+from ..countries import EURO_AREA, IBAN_LENGTHS, aba_is_valid, iban_is_valid  # noqa: F401  (public names)
 from .widgets import SensitiveInput
 
-EURO_AREA = {
-    "AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT",
-    "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK",
-}
-# Non-euro countries where Stripe pays out to an IBAN, with their currency.
-OTHER_IBAN_COUNTRIES = {
-    "BG": "bgn", "CH": "chf", "CZ": "czk", "DK": "dkk", "HU": "huf", "LI": "chf",
-    "NO": "nok", "PL": "pln", "RO": "ron", "SE": "sek", "GI": "gbp",
-}
-CURRENCIES = {
-    "US": "usd", "CA": "cad", "GB": "gbp", "AU": "aud", "NZ": "nzd", "SG": "sgd",
-    "JP": "jpy", "HK": "hkd", "MX": "mxn", "BR": "brl", "IN": "inr", "MY": "myr", "TH": "thb",
-    **{c: "eur" for c in EURO_AREA},
-    **OTHER_IBAN_COUNTRIES,
-}
-
-# IBAN lengths by country (ISO 13616 registry) for the countries Stripe supports.
-IBAN_LENGTHS = {
-    "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18,
-    "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21,
-    "HU": 28, "IE": 22, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MT": 31,
-    "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24,
-}
+_CHECKSUMS = {"aba": aba_is_valid, "clabe": countries.clabe_is_valid}
 
 
-def default_currency(country):
+def default_currency(country: str) -> str:
     """The currency a bank account in ``country`` is normally held in."""
-    return CURRENCIES.get(country, "usd")
+    return countries.default_currency(country)
 
 
-def compact(value):
+def compact(value: str | None) -> str:
     """``value`` without spaces and dashes, upper-cased."""
     return re.sub(r"[\s-]", "", value or "").upper()
 
 
-def iban_is_valid(iban):
-    """True when ``iban`` (compact) has a known length for its country and its mod-97 checksum is 1."""
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{1,30}", iban):
-        return False
-    expected = IBAN_LENGTHS.get(iban[:2])
-    if expected is not None and len(iban) != expected:
-        return False
-    rearranged = iban[4:] + iban[:4]
-    digits = "".join(str(int(ch, 36)) for ch in rearranged)
-    return int(digits) % 97 == 1
+class PatternField(forms.CharField):
+    """A bank code or number (spaces and dashes ignored) that must match ``pattern``."""
 
-
-def aba_is_valid(routing_number):
-    """True when ``routing_number`` is 9 digits with a valid ABA checksum."""
-    if not re.fullmatch(r"\d{9}", routing_number):
-        return False
-    d = [int(c) for c in routing_number]
-    return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
-
-
-class DigitsField(forms.CharField):
-    """Digits only (spaces and dashes ignored), with a length range and an optional checksum."""
-
-    def __init__(self, *, min_digits, max_digits, checksum=None, sensitive=False, **kwargs):
-        self.min_digits, self.max_digits, self.checksum = min_digits, max_digits, checksum
+    def __init__(self, *, pattern, example="", checksum=None, sensitive=False, **kwargs):
+        self.pattern, self.example, self.checksum = pattern, example, checksum
         if sensitive:
             kwargs.setdefault("widget", SensitiveInput())
-        kwargs.setdefault("max_length", max_digits + 8)  # room for separators
+        kwargs.setdefault("max_length", 42)
         super().__init__(**kwargs)
 
     def clean(self, value):
         value = super().clean(value)
         if value in self.empty_values:
             return value
-        digits = compact(value)
-        if not digits.isdigit() or not (self.min_digits <= len(digits) <= self.max_digits):
-            if self.min_digits == self.max_digits:
-                msg = _("Enter exactly %(min)s digits.")
-            else:
-                msg = _("Enter between %(min)s and %(max)s digits.")
-            raise ValidationError(msg, code="invalid_length", params={"min": self.min_digits, "max": self.max_digits})
-        if self.checksum and not self.checksum(digits):
+        code = compact(value)
+        if not re.fullmatch(self.pattern, code):
+            digits = re.fullmatch(r"\\d\{(\d+)(?:,(\d+))?\}", self.pattern)
+            if digits:
+                low, high = digits.group(1), digits.group(2) or digits.group(1)
+                msg = _("Enter exactly %(min)s digits.") if low == high else _(
+                    "Enter between %(min)s and %(max)s digits.")
+                raise ValidationError(msg, code="invalid_length", params={"min": low, "max": high})
+            raise ValidationError(_("Enter a valid code (for example %(example)s)."), code="invalid_format",
+                                  params={"example": self.example})
+        if self.checksum and not self.checksum(code):
             raise ValidationError(_("This number is not valid: please check it."), code="invalid_checksum")
-        return digits
+        return code
 
 
 class IBANField(forms.CharField):
@@ -122,22 +89,43 @@ class IBANField(forms.CharField):
 class BankScheme:
     """How one country's bank details are asked for and sent to Stripe.
 
-    ``routing`` lists the suffixes whose digits, joined by ``joiner``, make
-    Stripe's ``routing_number`` (empty when the account number is an IBAN).
+    ``routing`` lists the field names whose values, joined by ``joiner``, make
+    Stripe's ``routing_number`` (empty when the account number says it all: IBAN, CLABE).
     """
 
     name: str
-    routing: tuple = ()
-    joiner: str = ""
-    make_fields: object = field(default=None, repr=False)
+    format: countries.BankFormat | None = None
 
-    def fields(self, country):
+    @property
+    def routing(self) -> tuple:
+        return tuple(p.name for p in self.format.parts) if self.format else ("routing_number",)
+
+    @property
+    def joiner(self) -> str:
+        return self.format.joiner if self.format else ""
+
+    def fields(self, country: str) -> dict:
         """Fresh form fields (``suffix -> Field``): new instances on every call."""
-        out = self.make_fields(country)
+        fmt = self.format
+        if fmt is None:  # not a Stripe country: Stripe's two generic fields, Stripe validates
+            out = {
+                "routing_number": forms.CharField(label=_("Routing / bank code"), max_length=64, required=False),
+                "account_number": PatternField(label=_("Account number"), pattern=r"[A-Z0-9]{1,34}",
+                                               sensitive=True),
+            }
+        elif fmt.iban:
+            out = {"iban": IBANField(label=_("IBAN"), country=country)}
+        else:
+            out = {part.name: PatternField(label=_(part.label), pattern=part.pattern, example=part.example,
+                                           checksum=_CHECKSUMS.get(fmt.checksum) if len(fmt.parts) == 1 else None)
+                   for part in fmt.parts}
+            out["account_number"] = PatternField(
+                label=_(fmt.account_label), pattern=fmt.account_pattern, sensitive=True,
+                checksum=_CHECKSUMS.get(fmt.checksum) if not fmt.parts else None)
         out["account_holder_name"] = forms.CharField(label=_("Account holder name"), max_length=255)
         return out
 
-    def to_params(self, values, country, currency=None):
+    def to_params(self, values: dict, country: str, currency: str | None = None) -> dict:
         """The ``external_account`` hash Stripe takes (``object: bank_account``)."""
         iban = values.get("iban")
         params = {
@@ -156,64 +144,25 @@ class BankScheme:
             params["account_holder_type"] = values["account_holder_type"]
         return params
 
-    def suffix_for(self, name):
+    def suffix_for(self, name: str) -> str | None:
         """The field a Stripe error on ``external_account[<name>]`` belongs on."""
-        if name == "routing_number" and self.routing:
-            return self.routing[0]
+        if self.name == "iban" and name in ("account_number", "routing_number", "country"):
+            return "iban"
+        if name == "routing_number":
+            return self.routing[0] if self.routing else "account_number"
         if name == "account_number":
-            return "iban" if self.name == "iban" else "account_number"
+            return "account_number"
         if name == "account_holder_name":
             return "account_holder_name"
         return None
 
 
-def _account_number(min_digits, max_digits, label=None):
-    return DigitsField(
-        label=label or _("Account number"), min_digits=min_digits, max_digits=max_digits, sensitive=True
-    )
+GENERIC_SCHEME = BankScheme("generic")
 
 
-SCHEMES = {
-    "US": BankScheme("aba", ("routing_number",), make_fields=lambda c: {
-        "routing_number": DigitsField(label=_("Routing number"), min_digits=9, max_digits=9, checksum=aba_is_valid),
-        "account_number": _account_number(4, 17),
-    }),
-    # Stripe writes Canadian routing numbers as "<transit>-<institution>".
-    "CA": BankScheme("ca", ("transit_number", "institution_number"), "-", make_fields=lambda c: {
-        "transit_number": DigitsField(label=_("Transit number"), min_digits=5, max_digits=5),
-        "institution_number": DigitsField(label=_("Institution number"), min_digits=3, max_digits=3),
-        "account_number": _account_number(7, 12),
-    }),
-    "GB": BankScheme("sort_code", ("sort_code",), make_fields=lambda c: {
-        "sort_code": DigitsField(label=_("Sort code"), min_digits=6, max_digits=6),
-        "account_number": _account_number(8, 8),
-    }),
-    "AU": BankScheme("bsb", ("bsb",), make_fields=lambda c: {
-        "bsb": DigitsField(label=_("BSB"), min_digits=6, max_digits=6),
-        "account_number": _account_number(5, 9),
-    }),
-    # Singapore: "<bank code>-<branch code>"; Japan: bank code followed by branch code.
-    "SG": BankScheme("sg", ("bank_code", "branch_code"), "-", make_fields=lambda c: {
-        "bank_code": DigitsField(label=_("Bank code"), min_digits=4, max_digits=4),
-        "branch_code": DigitsField(label=_("Branch code"), min_digits=3, max_digits=3),
-        "account_number": _account_number(6, 12),
-    }),
-    "JP": BankScheme("jp", ("bank_code", "branch_code"), make_fields=lambda c: {
-        "bank_code": DigitsField(label=_("Bank code"), min_digits=4, max_digits=4),
-        "branch_code": DigitsField(label=_("Branch code"), min_digits=3, max_digits=3),
-        "account_number": _account_number(4, 8),
-    }),
-}
-IBAN_SCHEME = BankScheme("iban", make_fields=lambda c: {"iban": IBANField(label=_("IBAN"), country=c)})
-# Elsewhere: Stripe's two generic fields; Stripe validates them.
-GENERIC_SCHEME = BankScheme("generic", ("routing_number",), make_fields=lambda c: {
-    "routing_number": forms.CharField(label=_("Routing / bank code"), max_length=64, required=False),
-    "account_number": _account_number(1, 34),
-})
-
-
-def scheme_for(country):
-    """The :class:`BankScheme` for a bank account in ``country``."""
-    if country in EURO_AREA or country in OTHER_IBAN_COUNTRIES:
-        return IBAN_SCHEME
-    return SCHEMES.get(country, GENERIC_SCHEME)
+def scheme_for(country: str) -> BankScheme:
+    """The :class:`BankScheme` for a bank account in ``country`` (from the country table)."""
+    if not countries.is_supported(country):
+        return GENERIC_SCHEME
+    fmt = countries.get(country).bank
+    return BankScheme(fmt.name, fmt)

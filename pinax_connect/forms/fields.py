@@ -31,8 +31,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from .. import countries
 from . import address as address_mod
 from . import bank as bank_mod
+from . import structured
 from .widgets import SensitiveInput
 
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024  # Stripe's limit for identity documents
@@ -253,23 +255,38 @@ class PostalCodeField(forms.CharField):
 
 
 class AddressEntry(Entry):
-    """A postal address: line1, line2, city, state (per-country choices), postal code."""
+    """A postal address: line1, line2, city, state (per-country choices), postal code.
 
-    PARTS = ("line1", "line2", "city", "state", "postal_code")
+    Countries without postal codes (Hong Kong, the UAE) get no postal-code field;
+    ``kana`` addresses (Japan's ``address_kana`` / ``address_kanji``) add ``town``.
+    """
+
+    PARTS = ("line1", "line2", "town", "city", "state", "postal_code")
+
+    def __init__(self, key, label, *, kana=False, **kwargs):
+        super().__init__(key, label, **kwargs)
+        self.kana = kana
 
     def fields(self, ctx):
         out = {
             "line1": forms.CharField(label=_("Address"), max_length=200),
             "line2": forms.CharField(label=_("Address (line 2)"), max_length=200, required=False),
-            "city": forms.CharField(label=_("City"), max_length=100),
         }
-        subdivisions = address_mod.state_choices(ctx.country)
+        if self.kana:
+            out["town"] = forms.CharField(label=_("Town (chome)"), max_length=100)
+        out["city"] = forms.CharField(label=_("City"), max_length=100)
+        subdivisions = None if self.kana else address_mod.state_choices(ctx.country)
         if subdivisions:
             label, choices = subdivisions
             out["state"] = forms.ChoiceField(label=label, choices=[("", "---------")] + list(choices))
         else:
-            out["state"] = forms.CharField(label=_("State / county / region"), max_length=100, required=False)
-        out["postal_code"] = PostalCodeField(label=_("Postal code"), country=ctx.country)
+            out["state"] = forms.CharField(label=_("State / county / region"), max_length=100,
+                                           required=address_mod.state_required(ctx.country))
+        if address_mod.has_postal_code(ctx.country):
+            if self.kana:
+                out["postal_code"] = forms.CharField(label=_("Postal code"), max_length=20)
+            else:
+                out["postal_code"] = PostalCodeField(label=_("Postal code"), country=ctx.country)
         return out
 
     def initial(self, data, ctx):
@@ -484,49 +501,117 @@ class MCCEntry(ChoiceEntry):
         return {"": forms.ChoiceField(label=self.label, choices=[("", "---------")] + choices)}
 
 
+# ---- structured values (enums, money, arrays, files, attestations) ----------------------
+
+_STRUCTURED = structured.build(Entry, nested, lookup, DocumentField, client_ip)
+EnumEntry = _STRUCTURED["EnumEntry"]
+CountryCodeEntry = _STRUCTURED["CountryCodeEntry"]
+ListEntry = _STRUCTURED["ListEntry"]
+MoneyEntry = _STRUCTURED["MoneyEntry"]
+PercentEntry = _STRUCTURED["PercentEntry"]
+AttestationEntry = _STRUCTURED["AttestationEntry"]
+DeclarationEntry = _STRUCTURED["DeclarationEntry"]
+FilesEntry = _STRUCTURED["FilesEntry"]
+
+
 # ---- the tables ----------------------------------------------------------------------
 
-# Relative to a person: ``individual``, ``representative`` or ``person_<id>``.
+# Relative to a person: ``individual``, ``representative``, ``person_<id>``, or a new
+# ``owners`` / ``directors`` / ``executives`` person.
 PERSON_ENTRIES = [
     TextEntry("first_name", _("First name"), max_length=100),
     TextEntry("last_name", _("Last name"), max_length=100),
+    TextEntry("first_name_kana", _("First name (kana)"), max_length=100),
+    TextEntry("first_name_kanji", _("First name (kanji)"), max_length=100),
+    TextEntry("last_name_kana", _("Last name (kana)"), max_length=100),
+    TextEntry("last_name_kanji", _("Last name (kanji)"), max_length=100),
+    TextEntry("maiden_name", _("Maiden name"), max_length=100),
+    ListEntry("full_name_aliases", _("Other names used")),
     DateOfBirthEntry("dob", _("Date of birth")),
+    AddressEntry("address_kana", _("Address (kana)"), kana=True),
+    AddressEntry("address_kanji", _("Address (kanji)"), kana=True),
+    AddressEntry("registered_address", _("Registered address")),
     AddressEntry("address", _("Address")),
     TextEntry("email", _("Email"), field_class=forms.EmailField, max_length=254),
     TextEntry("phone", _("Phone number"), max_length=20, validators=[phone_validator]),
+    EnumEntry("gender", _("Gender"), structured.GENDER_CHOICES),
+    CountryCodeEntry("nationality", _("Nationality")),
+    EnumEntry("political_exposure", _("Politically exposed person?"), structured.POLITICAL_EXPOSURE_CHOICES),
     TextEntry("ssn_last_4", _("Last 4 digits of Social Security number"), max_length=4,
               validators=[ssn_last_4_validator], sensitive=True),
+    TextEntry("id_number_secondary", _("Secondary ID number"), max_length=30,
+              validators=[id_number_validator], sensitive=True),
     TextEntry("id_number", _("ID number"), field_class=IDNumberField, max_length=30,
               validators=[id_number_validator], sensitive=True, cleaner=_us_id_number,
               help_text=_("In the US, the full Social Security number.")),
     DocumentEntry("verification.document", _("Identity document")),
     DocumentEntry("verification.additional_document", _("Additional identity document")),
+    FilesEntry("documents.company_authorization", _("Proof of authority to act for the company")),
+    FilesEntry("documents.passport", _("Passport")),
+    FilesEntry("documents.visa", _("Visa")),
     TextEntry("relationship.title", _("Job title"), max_length=100),
     BooleanEntry("relationship.owner", _("This person owns 25% or more of the company")),
+    BooleanEntry("relationship.director", _("This person is a director of the company")),
+    BooleanEntry("relationship.executive", _("This person is an executive with significant control")),
+    PercentEntry("relationship.percent_ownership", _("Percent ownership")),
 ]
 
 COMPANY_ENTRIES = [
     TextEntry("name", _("Company name"), max_length=200),
+    TextEntry("name_kana", _("Company name (kana)"), max_length=200),
+    TextEntry("name_kanji", _("Company name (kanji)"), max_length=200),
     TextEntry("tax_id", _("Company tax ID"), max_length=30, validators=[tax_id_validator], sensitive=True,
               cleaner=lambda value, ctx: re.sub(r"[\s-]", "", value) if ctx.country == "US" else value.strip()),
+    TextEntry("vat_id", _("VAT number"), max_length=30, validators=[tax_id_validator], sensitive=True,
+              cleaner=lambda value, ctx: re.sub(r"[\s.-]", "", value).upper()),
+    TextEntry("registration_number", _("Company registration number"), max_length=60),
+    TextEntry("tax_id_registrar", _("Tax ID registrar"), max_length=100),
+    TextEntry("export_license_id", _("Export license ID"), max_length=100),
+    TextEntry("export_purpose_code", _("Export purpose code"), max_length=10),
+    EnumEntry("structure", _("Legal structure"), structured.COMPANY_STRUCTURE_CHOICES),
     TextEntry("phone", _("Company phone number"), max_length=20, validators=[phone_validator]),
+    AddressEntry("address_kana", _("Company address (kana)"), kana=True),
+    AddressEntry("address_kanji", _("Company address (kanji)"), kana=True),
     AddressEntry("address", _("Company address")),
     DocumentEntry("verification.document", _("Company registration document")),
+    AttestationEntry("owners_provided", _("I have listed every person who owns 25% or more of the company "
+                                          "(or there is none).")),
+    AttestationEntry("directors_provided", _("I have listed every director of the company.")),
+    AttestationEntry("executives_provided", _("I have listed every executive of the company.")),
+    DeclarationEntry("ownership_declaration", _("Ownership declaration")),
 ]
 
 ACCOUNT_ENTRIES = [
-    TextEntry("business_profile.url", _("Website"), field_class=_url_field, max_length=500),
     MCCEntry("business_profile.mcc", _("Business category"), MCC_CHOICES),
+    TextEntry("business_profile.url", _("Website"), field_class=_url_field, max_length=500),
     TextEntry("business_profile.product_description", _("What do you sell?"), max_length=500),
+    TextEntry("business_profile.name", _("Business name shown to customers"), max_length=200),
+    TextEntry("business_profile.support_email", _("Support email"), field_class=forms.EmailField, max_length=254),
+    TextEntry("business_profile.support_phone", _("Support phone"), max_length=20, validators=[phone_validator]),
+    TextEntry("business_profile.support_url", _("Support website"), field_class=_url_field, max_length=500),
+    AddressEntry("business_profile.support_address", _("Support address")),
+    MoneyEntry("business_profile.monthly_estimated_revenue", _("Estimated monthly revenue")),
     ChoiceEntry("business_type", _("Business type"), BUSINESS_TYPE_CHOICES),
     BankAccountEntry("external_account", _("Bank account")),
     TermsEntry("tos_acceptance", _("Terms of service"), covers=("tos_acceptance.date", "tos_acceptance.ip",
                                                                 "tos_acceptance.user_agent")),
+    *[FilesEntry("documents." + kind, label) for kind, label in (
+        ("bank_account_ownership_verification", _("Proof of bank account ownership")),
+        ("company_license", _("Company license")),
+        ("company_memorandum_of_association", _("Memorandum of association")),
+        ("company_ministerial_decree", _("Ministerial decree")),
+        ("company_registration_verification", _("Proof of company registration")),
+        ("company_tax_id_verification", _("Proof of company tax ID")),
+        ("proof_of_registration", _("Proof of registration")),
+    )],
 ]
 
 TABLES = {"person": PERSON_ENTRIES, "company": COMPANY_ENTRIES, "account": ACCOUNT_ENTRIES}
 
-PERSON_SCOPE = re.compile(r"^(individual|representative|person_[A-Za-z0-9]+)$")
+# New people of a company, created through the Persons API with this relationship flag.
+ROLE_SCOPES = {"owners": "owner", "directors": "director", "executives": "executive"}
+
+PERSON_SCOPE = re.compile(r"^(individual|representative|owners|directors|executives|person_[A-Za-z0-9]+)$")
 
 # pinax-stripe's ``legal_entity.*`` paths (API versions before 2019-02-19), longest first.
 # For company accounts the legal entity's person is the representative.
@@ -546,9 +631,9 @@ LEGACY_PREFIXES = [
 
 # Unknown paths below these are plain values: a generic text field can collect them.
 GENERIC_SCOPES = {"individual", "company", "representative", "business_profile", "settings"}
-# ...unless they involve these (documents, relationships, lists of people): Stripe-hosted.
-HOSTED_ONLY = re.compile(r"(^|\.)(verification|relationship|documents|owners|directors|executives)(\.|$)|_provided$"
-                         r"|ownership_declaration")
+# ...unless they are checks or files we have no field for (liveness, unknown documents):
+# those only Stripe's hosted onboarding collects.
+HOSTED_ONLY = re.compile(r"(^|\.)(verification|documents)(\.|$)|proof_of_liveness")
 
 
 def canonical(path, business_type="individual"):
@@ -644,17 +729,34 @@ def resolve_all(paths, ctx):
     return bindings, hosted
 
 
+def _table_rank(path):
+    scope, table, rest = _scope_of(path)
+    group = {"company": 0, "person": 1, "account": 2}[table]
+    if path.startswith("external_account") or path.startswith("tos_acceptance"):
+        group = 3
+    entries = TABLES[table]
+    index = next((i for i, entry in enumerate(entries) if entry.matches(rest)), len(entries))
+    return group, index
+
+
 def initial_paths(country, business_type="individual"):
     """What Stripe needs to create a custom account in ``country`` with ``card_payments`` and
-    ``transfers``: the person (or company and its representative), the business profile, a
-    bank account, and the terms of service acceptance."""
-    person = ["first_name", "last_name", "dob", "address", "email", "phone"]
-    if country == "US":
-        person.append("ssn_last_4")
-    if business_type == "individual":
-        paths = [f"individual.{p}" for p in person]
-    else:
-        paths = ["company.name", "company.tax_id", "company.phone", "company.address"]
-        paths += [f"representative.{p}" for p in person]
-        paths += ["representative.relationship.title", "representative.relationship.owner"]
-    return paths + ["business_profile.mcc", "business_profile.url", "external_account", "tos_acceptance.date"]
+    ``transfers`` (the country's ``verification_fields.<type>.minimum``, see
+    :mod:`pinax_connect.countries`): the person (or the company, its representative and the
+    ownership attestations), the business profile, a bank account, and the terms.
+
+    A company's owners, directors and executives are covered by the representative's
+    relationship flags and the ``*_provided`` attestations; other people are added
+    afterwards (``AdditionalCustomAccountForm`` asks for ``owners.*`` etc. when Stripe
+    does, or :class:`~pinax_connect.forms.persons.CompanyPersonForm`).
+    """
+    rules = countries.get(country)
+    paths = [p for p in countries.minimum_fields(rules.code, business_type)
+             if p != "business_type" and p.split(".")[0] not in ROLE_SCOPES]
+    if business_type != "individual":
+        paths.append("representative.relationship.owner")
+        if "directors" in rules.company_roles:
+            paths.append("representative.relationship.director")
+        paths.append("representative.relationship.percent_ownership")
+    return sorted(dict.fromkeys(paths), key=_table_rank)
+

@@ -1,8 +1,10 @@
 """``CustomAccountWizard``: the initial custom-account form split into steps.
 
 Steps: business type (and profile) -> person (or company and representative) ->
-address -> verification (identity numbers, an optional identity document, the bank
-account and the terms). Each step is a :class:`StepForm` over the same
+address -> ownership (companies only: the representative's relationship, the
+owners/directors/executives attestations and the ownership declaration) ->
+verification (identity numbers, an optional identity document, the bank account and
+the terms). Each step is a :class:`StepForm` over the same
 requirement-path registry as :class:`~pinax_connect.forms.InitialCustomAccountForm`,
 and the account is created once, at the end, by the same code.
 
@@ -24,7 +26,7 @@ from ..exceptions import PinaxConnectError
 from . import fields as registry
 from .accounts import RequirementsForm, StripeSubmitMixin, Submission, _user_of, create_account
 
-STEPS = ("business_type", "person", "address", "verification")
+STEPS = ("business_type", "person", "address", "ownership", "verification")
 FINAL_STEP = STEPS[-1]
 
 
@@ -36,7 +38,11 @@ def step_of(path, business_type="individual"):
         return FINAL_STEP
     if path == "business_type" or path.startswith("business_profile."):
         return "business_type"
-    if path.endswith(".address"):
+    if binding is not None and binding.scope in ("representative", "company") and (
+            binding.entry.key.startswith("relationship.") and binding.entry.key != "relationship.title"
+            or isinstance(binding.entry, (registry.AttestationEntry, registry.DeclarationEntry))):
+        return "ownership"
+    if binding is not None and isinstance(binding.entry, registry.AddressEntry):
         return "address"
     return "person"
 
@@ -113,6 +119,7 @@ class CustomAccountWizard(SessionWizardView):
     """
 
     form_list = [(step, _step_form(step)) for step in STEPS]
+    condition_dict = {"ownership": lambda wizard: wizard.get_business_type() != "individual"}
     template_name = "pinax_connect/wizard/step.html"
     done_template_name = "pinax_connect/wizard/done.html"
     country = "US"

@@ -104,9 +104,11 @@ def test_company_accounts_need_company_details_and_persons(fake, stripe_client):
     assert "%s.last_name" % rep.id in due and "%s.first_name" % rep.id not in due
     assert "last_name" in rep.requirements.currently_due
     stripe_client.v1.accounts.persons.update(acct.id, rep.id, {
-        **{k: v for k, v in INDIVIDUAL.items() if k != "first_name"}, "relationship": {"title": "CEO"}})
+        **{k: v for k, v in INDIVIDUAL.items() if k != "first_name"},
+        "relationship": {"title": "CEO", "executive": True}})
     stripe_client.v1.accounts.update(acct.id, {
         "company": {"name": "Acme", "phone": "+15555550101", "tax_id": "000000000", "owners_provided": True,
+                    "ownership_declaration": {"date": 1700000000, "ip": "203.0.113.7"},
                     "address": {"line1": "1 Main", "city": "Springfield", "postal_code": "94110", "state": "CA"}},
         "business_profile": {"mcc": "5734", "url": "https://acme.example"},
         "tos_acceptance": {"date": 1700000000, "ip": "203.0.113.7"},

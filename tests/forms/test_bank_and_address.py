@@ -50,7 +50,14 @@ def test_aba_routing_checksum():
     ("NL", {"iban"}),
     ("SG", {"bank_code", "branch_code", "account_number"}),
     ("JP", {"bank_code", "branch_code", "account_number"}),
-    ("NZ", {"routing_number", "account_number"}),
+    ("NZ", {"bank_code", "branch_code", "account_number"}),
+    ("HK", {"clearing_code", "branch_code", "account_number"}),
+    ("IN", {"ifsc", "account_number"}),
+    ("MX", {"account_number"}),
+    ("BR", {"bank_code", "branch_code", "account_number"}),
+    ("MY", {"swift_code", "account_number"}),
+    ("TH", {"bank_code", "account_number"}),
+    ("AE", {"iban"}),
 ])
 def test_bank_fields_fit_the_country(country, expected):
     assert set(bank.scheme_for(country).fields(country)) == expected | {"account_holder_name"}
@@ -157,7 +164,7 @@ def test_postal_codes_are_checked_per_country(country, good, bad):
 
 
 def test_unknown_countries_postal_codes_are_left_to_stripe():
-    assert address.validate_postal_code("anything 1", "BR") == "ANYTHING 1"
+    assert address.validate_postal_code("anything 1", "ZZ") == "ANYTHING 1"
 
 
 @pytest.mark.parametrize("country,label,contains", [

@@ -97,7 +97,96 @@ ACCOUNT_CASES = {
     ),
 }
 
-PERSON_SCOPES = ["individual", "representative", "person_1AbC"]
+
+PERSON_CASES.update({
+    **{key: (key, {key: "ヤマダ"}, {key: "ヤマダ"}, key, key)
+       for key in ("first_name_kana", "first_name_kanji", "last_name_kana", "last_name_kanji")},
+    "maiden_name": ("maiden_name", {"maiden_name": "Smith"}, {"maiden_name": "Smith"}, "maiden_name", "maiden_name"),
+    "full_name_aliases": ("full_name_aliases", {"full_name_aliases": "Jen Rosen\n\nJ. R."},
+                          {"full_name_aliases": ["Jen Rosen", "J. R."]}, "full_name_aliases[1]", "full_name_aliases"),
+    **{key: (key + ".town",
+             {f"{key}__line1": "1-1", f"{key}__town": "Chiyoda", f"{key}__city": "Chiyoda-ku",
+              f"{key}__state": "Tokyo", f"{key}__postal_code": "100-0001"},
+             {key: {"line1": "1-1", "town": "Chiyoda", "city": "Chiyoda-ku", "state": "Tokyo",
+                    "postal_code": "100-0001", "country": "US"}},
+             f"{key}[town]", f"{key}__town")
+       for key in ("address_kana", "address_kanji")},
+    "registered_address": (
+        "registered_address.city",
+        {"registered_address__line1": "1 Main St", "registered_address__city": "Austin",
+         "registered_address__state": "TX", "registered_address__postal_code": "73301"},
+        {"registered_address": {"line1": "1 Main St", "city": "Austin", "state": "TX", "postal_code": "73301",
+                                "country": "US"}},
+        "registered_address[state]", "registered_address__state"),
+    "gender": ("gender", {"gender": "female"}, {"gender": "female"}, "gender", "gender"),
+    "nationality": ("nationality", {"nationality": "fr"}, {"nationality": "FR"}, "nationality", "nationality"),
+    "political_exposure": ("political_exposure", {"political_exposure": "existing"},
+                           {"political_exposure": "existing"}, "political_exposure", "political_exposure"),
+    "id_number_secondary": ("id_number_secondary", {"id_number_secondary": "A1234567"},
+                            {"id_number_secondary": "A1234567"}, "id_number_secondary", "id_number_secondary"),
+    **{f"documents.{kind}": (f"documents.{kind}.files", {f"documents__{kind}__files": "FILE"},
+                             {"documents": {kind: {"files": ["FILE"]}}},
+                             f"documents[{kind}][files][0]", f"documents__{kind}__files")
+       for kind in ("company_authorization", "passport", "visa")},
+    **{f"relationship.{flag}": (f"relationship.{flag}", {f"relationship__{flag}": "on"},
+                                {"relationship": {flag: True}}, f"relationship[{flag}]", f"relationship__{flag}")
+       for flag in ("director", "executive")},
+    "relationship.percent_ownership": (
+        "relationship.percent_ownership", {"relationship__percent_ownership": "37.50"},
+        {"relationship": {"percent_ownership": "37.5"}}, "relationship[percent_ownership]",
+        "relationship__percent_ownership"),
+})
+
+COMPANY_CASES.update({
+    **{key: (key, {key: value}, {key: sent}, key, key) for key, value, sent in (
+        ("name_kana", "カブシキガイシャ", "カブシキガイシャ"), ("name_kanji", "株式会社", "株式会社"),
+        ("vat_id", "DE 123.456.789", "DE123456789"), ("registration_number", "HRB 1234", "HRB 1234"),
+        ("tax_id_registrar", "Amtsgericht", "Amtsgericht"), ("export_license_id", "EL-1", "EL-1"),
+        ("export_purpose_code", "P0101", "P0101"), ("structure", "multi_member_llc", "multi_member_llc"))},
+    **{key: (key + ".city",
+             {f"{key}__line1": "1-1", f"{key}__town": "Chiyoda", f"{key}__city": "Chiyoda-ku",
+              f"{key}__state": "Tokyo", f"{key}__postal_code": "100-0001"},
+             {key: {"line1": "1-1", "town": "Chiyoda", "city": "Chiyoda-ku", "state": "Tokyo",
+                    "postal_code": "100-0001", "country": "US"}},
+             f"{key}[postal_code]", f"{key}__postal_code")
+       for key in ("address_kana", "address_kanji")},
+    **{key: (key, {key: "on"}, {key: True}, key, key)
+       for key in ("owners_provided", "directors_provided", "executives_provided")},
+    "ownership_declaration": ("ownership_declaration.ip", {"ownership_declaration": "on"},
+                              {"ownership_declaration": {"date": "NOW", "ip": "198.51.100.7",
+                                                         "user_agent": "Browser/1.0"}},
+                              "ownership_declaration[date]", "ownership_declaration"),
+})
+
+ACCOUNT_CASES.update({
+    **{f"business_profile.{key}": (f"business_profile.{key}", {f"business_profile__{key}": value},
+                                   {"business_profile": {key: value}}, f"business_profile[{key}]",
+                                   f"business_profile__{key}")
+       for key, value in (("name", "Rosen Pottery"), ("support_email", "help@example.com"),
+                          ("support_phone", "+14155550100"), ("support_url", "https://example.com/help"))},
+    "business_profile.support_address": (
+        "business_profile.support_address.line1",
+        {"business_profile__support_address__line1": "1 Main St", "business_profile__support_address__city": "Austin",
+         "business_profile__support_address__state": "TX", "business_profile__support_address__postal_code": "73301"},
+        {"business_profile": {"support_address": {"line1": "1 Main St", "city": "Austin", "state": "TX",
+                                                  "postal_code": "73301", "country": "US"}}},
+        "business_profile[support_address][city]", "business_profile__support_address__city"),
+    "business_profile.monthly_estimated_revenue": (
+        "business_profile.monthly_estimated_revenue.amount",
+        {"business_profile__monthly_estimated_revenue__amount": "1500.50",
+         "business_profile__monthly_estimated_revenue__currency": "usd"},
+        {"business_profile": {"monthly_estimated_revenue": {"amount": 150050, "currency": "usd"}}},
+        "business_profile[monthly_estimated_revenue][currency]",
+        "business_profile__monthly_estimated_revenue__currency"),
+    **{f"documents.{kind}": (f"documents.{kind}", {f"documents__{kind}__files": "FILE"},
+                             {"documents": {kind: {"files": ["FILE"]}}},
+                             f"documents[{kind}][files][0]", f"documents__{kind}__files")
+       for kind in ("bank_account_ownership_verification", "company_license", "company_memorandum_of_association",
+                    "company_ministerial_decree", "company_registration_verification",
+                    "company_tax_id_verification", "proof_of_registration")},
+})
+
+PERSON_SCOPES = ["individual", "representative", "person_1AbC", "owners"]
 
 
 def _request():
@@ -124,6 +213,10 @@ def _check_params(actual, expected):
         assert hasattr(actual, "read")
     elif expected == "NOW":
         assert abs(actual - int(datetime.datetime.now().timestamp())) < 300  # a unix time, not a timed assertion
+    elif isinstance(expected, list):
+        assert len(actual) == len(expected), (actual, expected)
+        for got, want in zip(actual, expected):
+            _check_params(got, want)
     elif isinstance(expected, dict):
         assert set(actual) == set(expected), (actual, expected)
         for key in expected:

@@ -40,6 +40,9 @@ COMPANY = {
                 "company__address__state": "TX", "company__address__postal_code": "73301",
                 "representative__address__line1": "2 Main St", "representative__address__city": "Austin",
                 "representative__address__state": "TX", "representative__address__postal_code": "73301"},
+    "ownership": {"representative__relationship__owner": "on", "representative__relationship__executive": "on",
+                  "representative__relationship__percent_ownership": "100",
+                  "company__owners_provided": "on", "company__ownership_declaration": "on"},
 }
 SENSITIVE = ["0000", "000123456789"]  # the SSN last 4 and the account number
 
@@ -64,7 +67,9 @@ def _post(client, step, data, files=None):
 
 def _walk(client, steps, until="verification"):
     response = client.get("/wizard/")
-    for step in ["business_type", "person", "address"]:
+    for step in ["business_type", "person", "address", "ownership"]:
+        if step not in steps:
+            continue
         if step == until:
             break
         response = _post(client, step, steps[step])
@@ -116,7 +121,8 @@ def test_wizard_walks_the_steps_and_creates_the_account(logged_in, user, fake_st
 @pytest.mark.parametrize("steps", [STEPS, COMPANY], ids=["individual", "company"])
 def test_only_the_last_step_asks_for_sensitive_values(logged_in, storage, steps):
     response = logged_in.get("/wizard/")
-    for step in ["business_type", "person", "address", "verification"]:
+    for step in [step for step in ["business_type", "person", "address", "ownership", "verification"]
+                 if step in steps or step == "verification"]:
         form = response.context["wizard"]["form"]
         assert response.context["wizard"]["steps"].current == step
         secret = [name for name, f in form.fields.items()

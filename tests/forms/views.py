@@ -50,6 +50,15 @@ class CreateGermanCustomAccountView(CreateCustomAccountView):
     country = "DE"
 
 
+class CreateCompanyAccountView(CreateCustomAccountView):
+    """The seed's view for a company (the form's ``business_type`` passed as a kwarg)."""
+
+    def get_form_kwargs(self):
+        form_kwargs = super().get_form_kwargs()
+        form_kwargs["business_type"] = "company"
+        return form_kwargs
+
+
 class UpdateCustomAccountView(FormView):
     """Prompt a user to enter further info to keep their account verified."""
 

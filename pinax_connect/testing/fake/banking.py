@@ -8,14 +8,15 @@ failure code (``no_account``, ``account_closed``...). Test cards live in
 :mod:`.cards`; their behaviour follows the card's fingerprint.
 """
 
-import re
 
+from ... import countries
 from . import cards
+from . import country_specs  # noqa: F401  (registers GET /v1/country_specs)
 from .cards import fingerprint
 from .core import REDACTED, FakeStripeError, route
 from .core import reject_unknown as _unknown
 from . import persons as persons_mod
-from .requirements import EURO_COUNTRIES, default_currency
+from .requirements import default_currency
 
 BANK_NAME = "STRIPE TEST BANK"
 
@@ -38,10 +39,6 @@ TEST_BANK_TOKENS = {
     "btok_de": ("DE", "eur", None, "DE89370400440532013000"),
 }
 
-_IBAN_LENGTHS = {
-    "AT": 20, "BE": 16, "DE": 22, "ES": 24, "FI": 18, "FR": 27, "IE": 22,
-    "IT": 27, "LU": 20, "NL": 18, "PT": 25,
-}
 _BANK_KEYS = {
     "object", "country", "currency", "routing_number", "account_number",
     "account_holder_name", "account_holder_type", "account_type", "documents",
@@ -55,22 +52,12 @@ _CARD_KEYS = {
 
 def aba_valid(routing):
     """ABA routing number: 9 digits with the 3-7-1 checksum."""
-    if not re.fullmatch(r"\d{9}", routing or ""):
-        return False
-    d = [int(c) for c in routing]
-    return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
+    return countries.aba_is_valid(routing)
 
 
 def iban_valid(iban):
-    """IBAN: country-specific length (where known) and the mod-97 checksum."""
-    iban = (iban or "").replace(" ", "").upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", iban):
-        return False
-    expected = _IBAN_LENGTHS.get(iban[:2])
-    if expected and len(iban) != expected:
-        return False
-    digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
-    return int(digits) % 97 == 1
+    """IBAN: the country's length and the mod-97 checksum."""
+    return countries.iban_is_valid((iban or "").replace(" ", "").upper())
 
 
 def luhn_valid(number):
@@ -86,6 +73,49 @@ def luhn_valid(number):
 
 
 
+# Stripe's words for a routing number that does not fit the country's format.
+_ROUTING_MESSAGES = {
+    "aba": "Routing number must have 9 digits and be a valid ABA routing number.",
+    "ca": "Invalid routing number: Canadian routing numbers are a 5-digit transit number and a 3-digit "
+          "institution number (TTTTT-III).",
+    "sort_code": "Invalid sort code: it must have 6 digits.",
+    "bsb": "Invalid BSB: it must have 6 digits.",
+    "ifsc": "Invalid IFSC code: it must have 11 characters (4 letters, 0, 6 letters or digits).",
+    "swift": "Invalid SWIFT/BIC code.",
+}
+
+
+def check_bank_details(country, routing, number, param):
+    """Refuse bank details that do not fit ``country``'s format (see
+    :mod:`pinax_connect.countries`), with Stripe's codes and params; returns the
+    account number as stored (IBANs upper-cased)."""
+    if not countries.is_supported(country):
+        raise FakeStripeError.invalid("%s[country]" % param, "Invalid country: %s" % country)
+    fmt = countries.get(country).bank
+    if fmt.iban:
+        number = number.upper()
+        if not iban_valid(number) or number[:2] != country:
+            raise FakeStripeError.invalid(
+                "%s[account_number]" % param,
+                "The account number you provided is not a valid IBAN.",
+                code="account_number_invalid",
+            )
+        return number
+    if not fmt.routing_is_valid(routing):
+        if fmt.parts:
+            message = _ROUTING_MESSAGES.get(fmt.name) or "Invalid routing number for %s." % country
+        else:
+            message = "Routing numbers are not used for bank accounts in %s." % country
+        raise FakeStripeError.invalid("%s[routing_number]" % param, message, code="routing_number_invalid")
+    if not fmt.account_is_valid(number):
+        raise FakeStripeError.invalid(
+            "%s[account_number]" % param,
+            "Your bank account number is not valid for %s (%s)." % (country, fmt.account_label),
+            code="account_number_invalid",
+        )
+    return number
+
+
 def new_bank_account(fake, raw, param, default_country="US"):
     """Validate raw bank details and return a ``bank_account`` object (no
     ``account`` yet). Raises 400 with ``param[routing_number]`` /
@@ -97,27 +127,7 @@ def new_bank_account(fake, raw, param, default_country="US"):
     if not number:
         raise FakeStripeError.required("%s[account_number]" % param)
     routing = raw.get("routing_number") or None
-    if country == "US":
-        if not aba_valid(routing or ""):
-            raise FakeStripeError.invalid(
-                "%s[routing_number]" % param,
-                "Routing number must have 9 digits and be a valid ABA routing number.",
-                code="routing_number_invalid",
-            )
-        if not re.fullmatch(r"\d{4,17}", number):
-            raise FakeStripeError.invalid(
-                "%s[account_number]" % param,
-                "Your bank account number must be between 4 and 17 digits.",
-                code="account_number_invalid",
-            )
-    elif country in EURO_COUNTRIES:
-        if not iban_valid(number) or number[:2].upper() not in EURO_COUNTRIES:
-            raise FakeStripeError.invalid(
-                "%s[account_number]" % param,
-                "The account number you provided is not a valid IBAN.",
-                code="account_number_invalid",
-            )
-        number = number.upper()
+    number = check_bank_details(country, routing, number, param)
     holder_type = raw.get("account_holder_type") or None
     if holder_type not in (None, "individual", "company"):
         raise FakeStripeError.invalid(

@@ -16,7 +16,7 @@ import copy
 import fnmatch
 import re
 
-from . import banking
+from . import banking, country_specs
 from . import persons as persons_mod
 from . import requirements as reqs
 from .core import PLATFORM, FakeStripe, FakeStripeError, route
@@ -202,21 +202,22 @@ def refresh(fake, acct):
     priv = _private(fake, acct["id"])
     people = persons(fake, acct["id"])
     ext = externals(fake, acct["id"])
+    docs = fake.state.get("documents", {})
     for person in people:
         raised = [f.split(".", 1)[1] for f in (priv["raised"] or {}).get("fields", [])
                   if f.startswith(person["id"] + ".")]
-        person["requirements"] = reqs.person_requirements(person, acct["country"], raised)
+        person["requirements"] = reqs.person_requirements(person, acct["country"], raised, docs)
         person["future_requirements"] = reqs.person_requirements({"relationship": {}}, acct["country"])
         fake.save(person, acct["id"])
     requirements = reqs.compute(acct, people, bool(ext), priv["raised"], fake.now(),
-                                priv["onboarded"], priv["rejected"])
+                                priv["onboarded"], priv["rejected"], docs)
     acct["requirements"] = requirements
     acct["future_requirements"] = reqs.empty()
     if acct.get("business_type") == "individual" and is_custom(acct):
         raised = [f.split(".", 1)[1] for f in (priv["raised"] or {}).get("fields", [])
                   if f.startswith("individual.")]
         acct["individual"]["requirements"] = reqs.person_requirements(
-            {**acct["individual"], "relationship": {"representative": True}}, acct["country"], raised)
+            acct["individual"], acct["country"], raised, docs, individual=True)
         acct["individual"]["future_requirements"] = reqs.person_requirements({"relationship": {}}, acct["country"])
     status = _capability_status(acct, priv, requirements)
     acct["capabilities"] = {name: status for name, at in sorted(priv["caps"].items()) if at is not None}
@@ -441,6 +442,9 @@ def apply_account_params(fake, acct, params, account_scope=None):
         persons_mod.apply_company(fake, acct["company"], params["company"], acct["id"])
     if "tos_acceptance" in params:
         _apply_tos(fake, acct, params["tos_acceptance"])
+    if "documents" in params:
+        persons_mod.apply_file_documents(fake, acct["id"], params["documents"], "documents", acct["id"],
+                                         persons_mod.ACCOUNT_DOCUMENTS)
     if "capabilities" in params:
         _apply_capabilities(fake, priv, params["capabilities"], acct["type"])
     if "settings" in params:
@@ -532,6 +536,7 @@ def create_account(fake, req):
     country = (p.get("country") or "US")
     if not re.fullmatch(r"[A-Za-z]{2}", country):
         raise FakeStripeError.invalid("country", "Country '%s' is unknown. Try using a 2-character alphanumeric country code instead, such as 'US', 'EG', or 'GB'." % country)
+    country_specs.check_country(country)
     acct = new_account(fake, kind, country.upper(), controller)
     priv = _private(fake, acct["id"])
     if kind == "standard":

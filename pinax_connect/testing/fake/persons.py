@@ -7,6 +7,7 @@ their ``*_provided`` flags: the values are never kept, not even in tokens.
 
 import re
 
+from ... import countries
 from .core import REDACTED, FakeStripeError
 from .core import param_path as _p
 from .core import reject_unknown as _unknown
@@ -30,6 +31,14 @@ COMPANY_PARAMS = {
     "name_kana", "name_kanji", "owners_provided", "ownership_declaration", "phone",
     "registration_number", "structure", "tax_id", "tax_id_registrar", "vat_id",
     "verification",
+}
+COMPANY_STRUCTURES = {
+    "", "free_zone_establishment", "free_zone_llc", "government_instrumentality", "governmental_unit",
+    "incorporated_non_profit", "incorporated_partnership", "limited_liability_partnership", "llc",
+    "multi_member_llc", "private_company", "private_corporation", "private_partnership", "public_company",
+    "public_corporation", "public_partnership", "single_member_llc", "sole_establishment", "sole_proprietorship",
+    "tax_exempt_government_instrumentality", "unincorporated_association", "unincorporated_non_profit",
+    "unincorporated_partnership",
 }
 _RELATIONSHIP_KEYS = {"director", "executive", "owner", "percent_ownership", "representative", "title"}
 SENSITIVE = {"ssn_last_4", "id_number", "id_number_secondary", "tax_id", "vat_id"}
@@ -123,11 +132,27 @@ def _text(value):
     return None if value == "" else value
 
 
-def _apply_address(target, key, value, prefix, keys=_ADDRESS_KEYS):
+def _check_state(value, prefix, key, country):
+    """Refuse a ``state`` that is not one of the country's (US, CA, AU), as Stripe does."""
+    country = (value.get("country") or country or "").upper()
+    state = value.get("state")
+    if not state or country not in ("US", "CA", "AU"):
+        return
+    if state.upper() not in dict(countries.STATES[country]):
+        raise FakeStripeError.invalid(
+            _p(prefix, key, "state"),
+            "The state you provided (%s) is not a valid state for the country %s." % (state, country),
+            code="account_country_invalid_state",
+        )
+
+
+def _apply_address(target, key, value, prefix, keys=_ADDRESS_KEYS, country=None):
     if value == "":
         target[key] = _address() if key in ("address", "registered_address") else None
         return
     _unknown(keys, value, _p(prefix, key))
+    if key in ("address", "registered_address"):
+        _check_state(value, prefix, key, country)
     current = target.get(key) or {k: None for k in sorted(keys)}
     for k, v in value.items():
         current[k] = _text(v)
@@ -171,7 +196,7 @@ def _check_number(value, param, digits, what):
     return True
 
 
-def _apply_documents(fake, target, value, prefix, account, keys):
+def _apply_documents(fake, target, value, prefix, account, keys, purpose="identity_document"):
     _unknown(keys | {"details"}, value, _p(prefix, "verification"))
     for doc_key in keys:
         doc = value.get(doc_key)
@@ -181,18 +206,54 @@ def _apply_documents(fake, target, value, prefix, account, keys):
         for side in ("front", "back"):
             if side in doc:
                 file_id = _text(doc[side])
-                if file_id is not None and file_id != REDACTED and not _file_ok(fake, file_id, account):
-                    raise FakeStripeError.invalid(
-                        _p(prefix, "verification", doc_key, side),
-                        "No such file upload: '%s'" % file_id,
-                        code="resource_missing",
-                    )
+                if file_id is not None and file_id != REDACTED:
+                    _check_file(fake, file_id, account, purpose, _p(prefix, "verification", doc_key, side))
                 target["verification"][doc_key][side] = file_id
 
 
-def _file_ok(fake, file_id, account):
+def _check_file(fake, file_id, account, purpose, param):
+    """Refuse a file id that does not exist or was uploaded with another purpose."""
     found = fake.get(file_id, account, "file") or fake.get(file_id, None, "file")
-    return found is not None
+    if found is None:
+        raise FakeStripeError.invalid(param, "No such file upload: '%s'" % file_id, code="resource_missing")
+    if found["purpose"] != purpose:
+        raise FakeStripeError.invalid(
+            param,
+            "The file %s was uploaded with purpose '%s', but a file with purpose '%s' is required here."
+            % (file_id, found["purpose"], purpose),
+        )
+
+
+PERSON_DOCUMENTS = {"company_authorization", "passport", "visa"}
+ACCOUNT_DOCUMENTS = {
+    "bank_account_ownership_verification", "company_license", "company_memorandum_of_association",
+    "company_ministerial_decree", "company_registration_verification", "company_tax_id_verification",
+    "proof_of_registration",
+}
+
+
+def apply_file_documents(fake, owner_id, value, param, account, kinds):
+    """``documents[<kind>][files][]``: file ids of purpose ``account_requirement``.
+
+    What was provided is remembered by kind in ``fake.state["documents"][owner_id]``
+    (Stripe does not return it on the object), for the requirements to see.
+    """
+    if not isinstance(value, dict):
+        raise FakeStripeError.invalid(param, "Invalid object")
+    _unknown(kinds, value, param)
+    provided = fake.state.setdefault("documents", {}).setdefault(owner_id, set())
+    for kind, doc in value.items():
+        if not isinstance(doc, dict):
+            raise FakeStripeError.invalid(_p(param, kind), "Invalid object")
+        _unknown({"files"}, doc, _p(param, kind))
+        files = doc.get("files") or []
+        if not isinstance(files, list):
+            raise FakeStripeError.invalid(_p(param, kind, "files"), "Invalid array")
+        for i, file_id in enumerate(files):
+            if file_id:
+                _check_file(fake, file_id, account, "account_requirement", "%s[%d]" % (_p(param, kind, "files"), i))
+        if any(files):
+            provided.add(kind)
 
 
 def apply_person(fake, person, params, prefix, country, account=None):
@@ -211,7 +272,7 @@ def apply_person(fake, person, params, prefix, country, account=None):
                 raise FakeStripeError.invalid(param, "Invalid email address: %s" % value, code="email_invalid")
             person[key] = _text(value)
         elif key in ("address", "registered_address"):
-            _apply_address(person, key, value, prefix)
+            _apply_address(person, key, value, prefix, country=country)
         elif key in ("address_kana", "address_kanji"):
             _apply_address(person, key, value, prefix, _KANA_KEYS)
         elif key == "dob":
@@ -226,6 +287,8 @@ def apply_person(fake, person, params, prefix, country, account=None):
         elif key == "metadata":
             person["metadata"] = fake.merge_metadata(person["metadata"], value, param)
         elif key == "full_name_aliases":
+            if value != "" and not isinstance(value, list):
+                raise FakeStripeError.invalid(param, "Invalid array")
             person["full_name_aliases"] = [] if value == "" else list(value)
         elif key == "political_exposure":
             if value not in ("none", "existing"):
@@ -235,7 +298,8 @@ def apply_person(fake, person, params, prefix, country, account=None):
             _apply_relationship(fake, person, value, param)
         elif key == "verification":
             _apply_documents(fake, person, value, prefix, account, {"document", "additional_document"})
-        # "documents" (company authorization etc.) is accepted and not modelled.
+        elif key == "documents":
+            apply_file_documents(fake, person["id"], value, param, account, PERSON_DOCUMENTS)
     return person
 
 
@@ -267,6 +331,10 @@ def apply_company(fake, company, params, account=None, prefix="company"):
         param = _p(prefix, key)
         if key in ("address",):
             _apply_address(company, key, value, prefix)
+        elif key == "structure":
+            if value not in COMPANY_STRUCTURES:
+                raise FakeStripeError.invalid(param, "Invalid company structure: %s" % value)
+            company[key] = _text(value)
         elif key in ("address_kana", "address_kanji"):
             _apply_address(company, key, value, prefix, _KANA_KEYS)
         elif key in ("directors_provided", "executives_provided", "owners_provided"):
@@ -274,7 +342,10 @@ def apply_company(fake, company, params, account=None, prefix="company"):
         elif key == "tax_id":
             company["tax_id_provided"] = _check_number(value, param, None, "tax ID")
         elif key == "vat_id":
-            company["vat_id_provided"] = _check_number(value, param, None, "VAT ID")
+            # Stripe takes VAT numbers with their country prefix (DE123456789).
+            if value != REDACTED and not re.fullmatch(r"[A-Za-z0-9 .-]{4,30}", str(value)):
+                raise FakeStripeError.invalid(param, "Invalid VAT ID.")
+            company["vat_id_provided"] = True
         elif key == "ownership_declaration":
             _unknown({"date", "ip", "user_agent"}, value, param)
             decl = dict(company.get("ownership_declaration") or {"date": None, "ip": None, "user_agent": None})
@@ -282,7 +353,7 @@ def apply_company(fake, company, params, account=None, prefix="company"):
                 decl[k] = fake.to_int(v, _p(param, k)) if k == "date" else _text(v)
             company["ownership_declaration"] = decl
         elif key == "verification":
-            _apply_documents(fake, company, value, prefix, account, {"document"})
+            _apply_documents(fake, company, value, prefix, account, {"document"}, purpose="additional_verification")
         elif key == "registration_number":
             pass  # accepted, never returned by Stripe
         else:

@@ -1,47 +1,21 @@
 """What the fake Stripe asks a connected account for, and when it is satisfied.
 
-A small, data-driven stand-in for Stripe's verification rules: one rule set for
-the US and one generic euro-area set (IBAN bank accounts, no SSN). Requirement
-paths use Stripe's own words (``individual.dob.day``, ``company.tax_id``,
-``person_xxx.first_name``, ``external_account``).
+The rules come from the country table (:mod:`pinax_connect.countries`): each
+country's ``verification_fields`` minimum is what a custom account must provide
+before it is enabled (overdue until then, as on Stripe), its ``additional`` fields
+are ``eventually_due``. Companies name their representative and, per country, their
+owners, directors and executives (or attest there are no more with
+``company.<role>_provided``). Requirement paths use Stripe's own words
+(``individual.dob.day``, ``company.tax_id``, ``person_xxx.first_name``,
+``owners.email``, ``documents.company_registration_verification``).
 """
+from __future__ import annotations
 
-EURO_COUNTRIES = {
-    "AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT",
-    "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK",
-}
+from ... import countries
 
-_ADDRESS = ["address.city", "address.line1", "address.postal_code"]
-_DOB = ["dob.day", "dob.month", "dob.year"]
-
-RULES = {
-    "US": {
-        "currency": "usd",
-        "bank": "aba",
-        "profile": ["business_profile.mcc", "business_profile.url"],
-        # Fields of the individual / representative (relative to the person).
-        "person": _ADDRESS + ["address.state"] + _DOB
-        + ["email", "first_name", "last_name", "phone", "ssn_last_4"],
-        "owner": ["first_name", "last_name", "email"] + _DOB,
-        "person_eventually": ["id_number"],
-        "company": ["company.address.city", "company.address.line1",
-                    "company.address.postal_code", "company.address.state",
-                    "company.name", "company.phone", "company.tax_id"],
-    },
-    "EU": {
-        "currency": "eur",
-        "bank": "iban",
-        "profile": ["business_profile.mcc", "business_profile.url"],
-        "person": _ADDRESS + _DOB + ["email", "first_name", "last_name", "phone"],
-        "owner": ["first_name", "last_name", "email"] + _DOB,
-        "person_eventually": [],
-        "company": ["company.address.city", "company.address.line1",
-                    "company.address.postal_code", "company.name", "company.tax_id"],
-    },
-}
-
-CURRENCIES = {"US": "usd", "GB": "gbp", "CA": "cad", "AU": "aud", "CH": "chf"}
+EURO_COUNTRIES = countries.EURO_AREA
 TOS = ["tos_acceptance.date", "tos_acceptance.ip"]
+ROLE_FLAGS = countries.ROLE_FLAGS
 
 # A requirement on a sensitive field is met by its "provided" flag, since the
 # value itself is never kept.
@@ -55,16 +29,14 @@ _ALIASES = {
 }
 
 
-def rules_for(country):
-    """The rule set for ``country`` (US, else the generic European one)."""
-    return RULES["US"] if country == "US" else RULES["EU"]
+def rules_for(code: str):
+    """The :class:`~pinax_connect.countries.Country` for ``code`` (the US rules when unknown)."""
+    return countries.get(code) if countries.is_supported(code) else countries.get("US")
 
 
-def default_currency(country):
+def default_currency(country: str) -> str:
     """The default settlement currency for ``country``."""
-    if country in EURO_COUNTRIES:
-        return "eur"
-    return CURRENCIES.get(country, "usd")
+    return countries.default_currency(country)
 
 
 def _lookup(obj, path):
@@ -79,8 +51,11 @@ def _filled(value):
     return value not in (None, "", False, {}, [])
 
 
-def present(obj, path):
-    """Whether ``path`` (relative, dotted) is supplied on ``obj``."""
+def present(obj, path, documents=()):
+    """Whether ``path`` (relative, dotted) is supplied on ``obj``; ``documents`` are the
+    ``documents[<kind>]`` kinds uploaded for it."""
+    if path.startswith("documents."):
+        return path.split(".")[1] in documents
     candidates = [path]
     for key, alternatives in _ALIASES.items():
         if path == key or path.endswith("." + key):
@@ -90,22 +65,39 @@ def present(obj, path):
     return any(_filled(_lookup(obj, c)) for c in candidates)
 
 
-def person_missing(person, country, eventually=False):
-    """Missing fields (relative paths) of a person, from its relationship."""
+def _person_fields(country, rel, eventually):
     rules = rules_for(country)
-    rel = person.get("relationship") or {}
-    fields = []
     if rel.get("representative"):
-        fields = rules["person"] + ["relationship.title"]
-    elif rel.get("owner") or rel.get("director") or rel.get("executive"):
-        fields = list(rules["owner"])
-    if eventually and rel.get("representative"):
-        fields = fields + rules["person_eventually"]
-    return [f for f in fields if not present(person, f)]
+        fields = countries.person_fields(rules) + ["relationship.executive", "relationship.title"]
+        if eventually:
+            fields += [p.split(".", 1)[1] for p in countries.additional_fields(rules.code, "company")
+                       if p.startswith("representative.")]
+        return fields
+    if any(rel.get(flag) for flag in ROLE_FLAGS.values()):
+        return countries.role_fields(rules)
+    return []
 
 
-def satisfied(account, persons, has_external, path):
+def person_missing(person, country, eventually=False, documents=None):
+    """Missing fields (relative paths) of a company's person, from its relationship."""
+    docs = (documents or {}).get(person.get("id"), ())
+    fields = _person_fields(country, person.get("relationship") or {}, eventually)
+    return [f for f in fields if not present(person, f, docs)]
+
+
+def individual_missing(individual, country, eventually=False, documents=None):
+    """Missing fields (relative paths) of an individual account's person."""
+    rules = rules_for(country)
+    fields = countries.person_fields(rules)
+    if eventually:
+        fields += [p.split(".", 1)[1] for p in countries.additional_fields(rules.code, "individual")]
+    docs = (documents or {}).get(individual.get("id"), ())
+    return [f for f in fields if not present(individual, f, docs)]
+
+
+def satisfied(account, persons, has_external, path, documents=None):
     """Whether the account-level requirement ``path`` is met."""
+    documents = documents or {}
     head, _, rest = path.partition(".")
     if path == "external_account":
         return has_external
@@ -113,40 +105,37 @@ def satisfied(account, persons, has_external, path):
         return _filled(account.get("business_type"))
     if head.startswith("person_"):
         person = next((p for p in persons if p["id"] == head), None)
-        return person is None or present(person, rest)
-    if head in ("representative", "owners", "directors", "executives"):
-        flag = {"representative": "representative", "owners": "owner",
-                "directors": "director", "executives": "executive"}[head]
+        return person is None or present(person, rest, documents.get(head, ()))
+    if head == "representative" or head in ROLE_FLAGS:
+        flag = ROLE_FLAGS.get(head, "representative")
         related = [p for p in persons if (p.get("relationship") or {}).get(flag)]
-        if head == "owners" and (account.get("company") or {}).get("owners_provided"):
-            return True
-        return bool(related) and all(present(p, rest) for p in related)
-    return present(account, path)
+        if head == "owners" and not related and (account.get("company") or {}).get("owners_provided"):
+            return True  # nobody owns 25% or more
+        return bool(related) and all(present(p, rest, documents.get(p["id"], ())) for p in related)
+    if head == "individual":
+        return present(account.get("individual") or {}, rest,
+                       documents.get((account.get("individual") or {}).get("id"), ()))
+    return present(account, path, documents.get(account["id"], ()))
 
 
-def base_requirements(account, persons, eventually=False):
-    """Every field the rules ask of a custom account (met or not)."""
+def base_requirements(account, persons, eventually=False, documents=None):
+    """Every field the country's rules ask of a custom account (met or not)."""
     rules = rules_for(account["country"])
     btype = account.get("business_type")
-    fields = []
     if not btype:
-        fields.append("business_type")
-    fields += rules["profile"] + ["external_account"]
-    if btype == "individual":
-        fields += ["individual." + f for f in rules["person"]]
-        if eventually:
-            fields += ["individual." + f for f in rules["person_eventually"]]
-    elif btype:
-        fields += rules["company"]
-        reps = [p for p in persons if (p.get("relationship") or {}).get("representative")]
-        if not reps:
-            fields += ["representative." + f for f in rules["person"] + ["relationship.title"]]
-        owners = [p for p in persons if (p.get("relationship") or {}).get("owner")]
-        if not owners:
-            fields += ["owners." + f for f in rules["owner"][:2]]
+        return ["business_type", "business_profile.mcc", "business_profile.url", "external_account"] + TOS
+    minimum = countries.minimum_fields(rules.code, "individual" if btype == "individual" else "company")
+    fields = list(minimum)
+    if eventually:
+        fields += countries.additional_fields(rules.code, "individual" if btype == "individual" else "company")
+    if btype != "individual":
+        have = {flag for p in persons for flag, on in (p.get("relationship") or {}).items() if on is True}
+        # Once the people exist, Stripe asks for what each of them misses by their own id.
+        role_of = {"representative": "representative", **ROLE_FLAGS}
+        fields = [f for f in fields if role_of.get(f.split(".")[0]) not in have]
         for p in persons:
-            fields += ["%s.%s" % (p["id"], f) for f in person_missing(p, account["country"], eventually)]
-    return fields + TOS
+            fields += ["%s.%s" % (p["id"], f) for f in person_missing(p, rules.code, eventually, documents)]
+    return fields
 
 
 def hosted_requirements(account):
@@ -159,20 +148,21 @@ def _unique(items):
     return list(dict.fromkeys(items))
 
 
-def compute(account, persons, has_external, raised, now, onboarded, rejected):
+def compute(account, persons, has_external, raised, now, onboarded, rejected, documents=None):
     """The ``requirements`` hash of an account.
 
     ``raised`` is what :func:`FakeStripe.raise_requirements` added
     (``{"fields", "deadline", "past_due", "errors"}``); ``onboarded`` says the
-    hosted onboarding was completed; ``rejected`` is a rejection reason or None.
+    hosted onboarding was completed; ``rejected`` is a rejection reason or None;
+    ``documents`` maps an account or person id to the ``documents[<kind>]`` uploaded.
     """
     def met(path):
-        return satisfied(account, persons, has_external, path)
+        return satisfied(account, persons, has_external, path, documents)
 
     custom = account["controller"].get("requirement_collection") == "application"
     if custom:
-        base = [f for f in base_requirements(account, persons) if not met(f)]
-        later = [f for f in base_requirements(account, persons, True) if not met(f)]
+        base = [f for f in base_requirements(account, persons, False, documents) if not met(f)]
+        later = [f for f in base_requirements(account, persons, True, documents) if not met(f)]
     else:
         base = [] if onboarded else [f for f in hosted_requirements(account) if not met(f)]
         later = base
@@ -220,11 +210,13 @@ def empty(with_deadline=True):
     return out
 
 
-def person_requirements(person, country, raised_fields=()):
-    """A person's own ``requirements`` hash (relative paths)."""
-    due = person_missing(person, country)
+def person_requirements(person, country, raised_fields=(), documents=None, individual=False):
+    """A person's own ``requirements`` hash (relative paths); ``individual`` for the
+    person of an individual account."""
+    missing = individual_missing if individual else person_missing
+    due = missing(person, country, documents=documents)
     due += [f for f in raised_fields if not present(person, f) and f not in due]
-    later = _unique(due + person_missing(person, country, eventually=True))
+    later = _unique(due + missing(person, country, eventually=True, documents=documents))
     out = empty(with_deadline=False)
     out.update(currently_due=due, eventually_due=later, past_due=list(due))
     return out
