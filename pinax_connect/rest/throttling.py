@@ -1,0 +1,27 @@
+"""Throttling of the write endpoints (every one of them calls Stripe)."""
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.throttling import UserRateThrottle
+
+DEFAULT_WRITE_RATE = "60/minute"
+
+
+class StripeWriteThrottle(UserRateThrottle):
+    """Limits POST/PATCH/PUT/DELETE per user (per IP for anonymous requests); reads are free.
+
+    The rate is ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["pinax_connect_write"]``
+    when set, else ``60/minute``.
+    """
+
+    scope = "pinax_connect_write"
+
+    def get_rate(self) -> str | None:
+        rates = (getattr(settings, "REST_FRAMEWORK", None) or {}).get("DEFAULT_THROTTLE_RATES") or {}
+        return rates.get(self.scope, DEFAULT_WRITE_RATE)
+
+    def allow_request(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
