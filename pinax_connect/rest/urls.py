@@ -26,7 +26,8 @@ router.register("payouts", views.PayoutViewSet, basename="payout")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(
         generator_class=StripeSchemaGenerator,
-        custom_settings={"TITLE": "pinax-connect REST API", "VERSION": "1", "COMPONENT_SPLIT_REQUEST": True},
+        custom_settings={"TITLE": "pinax-connect REST API", "VERSION": "1", "COMPONENT_SPLIT_REQUEST": True,
+                         "ENUM_NAME_OVERRIDES": {"ControllerPartyEnum": ["application", "stripe"]}},
     ), name="schema"),
     path("schema/docs/", SpectacularSwaggerView.as_view(url_name="pinax_connect_rest:schema"), name="schema-docs"),
     path("", include(router.urls)),

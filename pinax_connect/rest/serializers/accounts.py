@@ -1,6 +1,7 @@
 """Connected accounts: create / update / read, and the onboarding links."""
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...actions import accounts as account_actions
@@ -20,6 +21,38 @@ class AddressSerializer(serializers.Serializer):
     country = text(max_length=2)
 
 
+DATE_OF_BIRTH_SCHEMA = {
+    "oneOf": [
+        {"type": "object", "properties": {k: {"type": "integer"} for k in ("day", "month", "year")},
+         "required": ["day", "month", "year"]},
+        {"type": "string", "format": "date"},
+    ],
+    "nullable": True,
+}
+CAPABILITIES_SCHEMA = {
+    "oneOf": [
+        {"type": "object", "additionalProperties": {
+            "type": "object", "properties": {"requested": {"type": "boolean"}}}},
+        {"type": "array", "items": {"type": "string"}},
+    ],
+    "nullable": True,
+    "example": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
+}
+EXTERNAL_ACCOUNT_SCHEMA = {
+    "oneOf": [
+        {"type": "string", "description": "A token id (btok_..., tok_...)"},
+        {"type": "object", "description": "Bank details; account_number is write-only",
+         "properties": {k: {"type": "string"} for k in (
+             "country", "currency", "account_number", "routing_number", "account_holder_name",
+             "account_holder_type")},
+         "required": ["country", "currency", "account_number"]},
+    ],
+    "nullable": True,
+    "writeOnly": True,
+}
+
+
+@extend_schema_field(DATE_OF_BIRTH_SCHEMA)
 class DateOfBirthField(serializers.Field):
     """``{"day", "month", "year"}`` (Stripe's shape) or ``"YYYY-MM-DD"``; one field for errors."""
 
@@ -117,6 +150,7 @@ class ControllerSerializer(serializers.Serializer):
     stripe_dashboard = Dashboard(required=False, allow_null=True)
 
 
+@extend_schema_field(CAPABILITIES_SCHEMA)
 class CapabilitiesField(serializers.Field):
     """Capabilities to request: ``{"transfers": {"requested": true}}`` (Stripe's request shape),
     ``["transfers"]``, or an account's own ``{"transfers": "active"}`` read back."""
@@ -143,6 +177,7 @@ class CapabilitiesField(serializers.Field):
         return value
 
 
+@extend_schema_field(EXTERNAL_ACCOUNT_SCHEMA)
 class ExternalAccountInput(serializers.Field):
     """A token (``btok_`` / ``tok_``) or bank details; the account number is write-only."""
 
