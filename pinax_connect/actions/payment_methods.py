@@ -84,7 +84,7 @@ def detach(customer: Customer, payment_method: str) -> dict[str, Any]:
     """
     _usable(customer)
     client = get_client()
-    current = client.v1.payment_methods.retrieve(payment_method, options=_options(customer))
+    current = sync.to_dict(client.v1.payment_methods.retrieve(payment_method, options=_options(customer)))
     if sync.object_id(current.get("customer")) != customer.stripe_id:
         raise InvalidRequest(f"Payment method {payment_method} is not attached to customer {customer.stripe_id}")
     detached = client.v1.payment_methods.detach(payment_method, options=_options(customer, new_idempotency_key()))
