@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import views
-from .generators import StripeSchemaGenerator
+from .generators import SCHEMA_SETTINGS, StripeSchemaGenerator
 
 app_name = "pinax_connect_rest"
 
@@ -26,8 +26,7 @@ router.register("payouts", views.PayoutViewSet, basename="payout")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(
         generator_class=StripeSchemaGenerator,
-        custom_settings={"TITLE": "pinax-connect REST API", "VERSION": "1", "COMPONENT_SPLIT_REQUEST": True,
-                         "ENUM_NAME_OVERRIDES": {"ControllerPartyEnum": ["application", "stripe"]}},
+        custom_settings=SCHEMA_SETTINGS,
     ), name="schema"),
     path("schema/docs/", SpectacularSwaggerView.as_view(url_name="pinax_connect_rest:schema"), name="schema-docs"),
     path("", include(router.urls)),

@@ -76,3 +76,33 @@ def test_list_filters_and_cursor_are_described(schema):
 def test_swagger_page(client):
     response = client.get(reverse("pinax_connect_rest:schema-docs"))
     assert response.status_code == 200 and b"swagger" in response.content.lower()
+
+
+def test_schema_generation_has_no_warnings():
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.settings import patched_settings
+
+    from pinax_connect.rest.generators import SCHEMA_SETTINGS, StripeSchemaGenerator
+
+    GENERATOR_STATS.reset()
+    with patched_settings(SCHEMA_SETTINGS):
+        StripeSchemaGenerator().get_schema(request=None, public=True)
+    assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache
+
+
+def test_core_never_imports_the_rest_package():
+    """`pinax_connect.rest` is optional: no module outside it may import it (or DRF)."""
+    from pathlib import Path
+
+    import pinax_connect
+
+    root = Path(pinax_connect.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        if "rest" in path.relative_to(root).parts[:1]:
+            continue
+        text = path.read_text()
+        if "rest_framework" in text or "drf_spectacular" in text or "pinax_connect.rest" in text \
+                or "from .rest" in text or "from ..rest" in text:
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []
