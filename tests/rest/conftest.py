@@ -14,8 +14,6 @@ from pinax_connect.actions import customers as customer_actions
 
 from ..actions.conftest import ready_custom_account_params
 
-pytest_plugins = []
-
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_cache():

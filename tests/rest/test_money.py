@@ -32,7 +32,7 @@ def test_transfers_list_and_retrieve(api, seller_account, purchase, fake_stripe)
     assert [t["stripe_id"] for t in listed.data["results"]] == [transfer.stripe_id]
     one = api.get(url("transfer", transfer))
     assert one.status_code == 200 and one.data["destination"] == seller_account.stripe_id
-    assert one.data["amount"] == "1.000"
+    assert one.data["amount"] == "1.00"
 
 
 def test_payout_create_and_cancel(api, funded, fake_stripe):

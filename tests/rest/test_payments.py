@@ -28,7 +28,7 @@ def test_destination_purchase(buyer_api, buyer, seller_account, fake_stripe):
     intent = PaymentIntent.objects.get(pk=response.data["id"])
     assert intent.status == "succeeded" and intent.transfer_destination == seller_account
     assert intent.customer == Customer.objects.get(user=buyer)
-    assert response.data["amount"] == "25.000" and response.data["application_fee_amount"] == "2.500"
+    assert response.data["amount"] == "25.00" and response.data["application_fee_amount"] == "2.50"
     assert response.data["client_secret"] and "client_secret" not in response.data["stripe_data"]
     (request,) = [r for r in fake_stripe.requests if r.route_pattern == "/v1/payment_intents"]
     assert request.params["transfer_data"] == {"destination": seller_account.stripe_id}
@@ -110,9 +110,9 @@ def test_seller_refunds_partially_then_fully(api, purchase, fake_stripe):
     partial = api.post(REFUNDS, {"charge": charge.stripe_id, "amount": "5.00", "reason": "requested_by_customer"},
                        format="json")
     assert partial.status_code == 201, partial.data
-    assert partial.data["amount"] == "5.000" and partial.data["charge"] == charge.stripe_id
+    assert partial.data["amount"] == "5.00" and partial.data["charge"] == charge.stripe_id
     rest = api.post(REFUNDS, {"charge": charge.stripe_id}, format="json")
-    assert rest.status_code == 201 and rest.data["amount"] == "20.000"
+    assert rest.status_code == 201 and rest.data["amount"] == "20.00"
     charge.refresh_from_db()
     assert charge.refunded and charge.amount_refunded == Decimal("25.00")
     listed = api.get(REFUNDS)
@@ -132,3 +132,12 @@ def test_buyer_sees_the_sellers_refund(api, buyer_api, purchase):
     charge = Charge.objects.get(stripe_id=purchase.latest_charge)
     api.post(REFUNDS, {"charge": charge.stripe_id}, format="json")
     assert len(buyer_api.get(REFUNDS).data["results"]) == 1
+
+
+@pytest.mark.parametrize("value,currency,shown", [
+    ("25.000", "usd", "25.00"), ("2500.000", "jpy", "2500"), ("1.234", "kwd", "1.234"),
+])
+def test_amounts_are_shown_in_the_currencys_decimals(value, currency, shown):
+    from pinax_connect.rest.serializers.common import format_amount
+
+    assert format_amount(Decimal(value), currency) == shown

@@ -281,7 +281,7 @@ class RequirementsSerializer(serializers.Serializer):
 class BalanceSerializer(serializers.Serializer):
     """Amounts per currency, in major units (strings)."""
 
-    available = serializers.DictField(child=serializers.DecimalField(max_digits=21, decimal_places=3))
-    pending = serializers.DictField(child=serializers.DecimalField(max_digits=21, decimal_places=3))
-    instant_available = serializers.DictField(child=serializers.DecimalField(max_digits=21, decimal_places=3))
+    available = serializers.DictField(child=serializers.DecimalField(max_digits=None, decimal_places=None))
+    pending = serializers.DictField(child=serializers.DecimalField(max_digits=None, decimal_places=None))
+    instant_available = serializers.DictField(child=serializers.DecimalField(max_digits=None, decimal_places=None))
     livemode = serializers.BooleanField()

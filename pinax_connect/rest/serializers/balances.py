@@ -4,7 +4,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ...models import Account, ExternalAccount, Payout, Transfer
-from .common import Currency, Metadata, StripeIdField, money_amount, text
+from .common import Currency, Metadata, MirrorSerializer, StripeIdField, money_amount, text
 from .external_accounts import own_accounts
 
 
@@ -25,7 +25,7 @@ class PayoutCreateSerializer(serializers.Serializer):
     metadata = Metadata()
 
 
-class PayoutSerializer(serializers.ModelSerializer):
+class PayoutSerializer(MirrorSerializer):
     stripe_account = serializers.SlugRelatedField(slug_field="stripe_id", read_only=True)
 
     class Meta:
@@ -36,7 +36,7 @@ class PayoutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransferSerializer(serializers.ModelSerializer):
+class TransferSerializer(MirrorSerializer):
     destination = serializers.SlugRelatedField(slug_field="stripe_id", read_only=True)
 
     class Meta:

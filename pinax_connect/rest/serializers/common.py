@@ -73,3 +73,24 @@ class StripeIdField(serializers.SlugRelatedField):
         if self.scope is not None and request is not None:
             queryset = self.scope(request, queryset)
         return queryset
+
+
+def format_amount(value: Decimal, currency: str) -> str:
+    """``value`` with ``currency``'s own number of decimals (``"25.00"``, ``"2500"`` for JPY)."""
+    try:
+        digits = money.exponent(currency)
+    except ValueError:
+        return str(value)
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-digits)))
+
+
+class MirrorSerializer(serializers.ModelSerializer):
+    """A read serializer of a mirrored row; amounts are strings in the row's currency's decimals."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        currency = getattr(instance, "currency", "") or ""
+        for name, field in self.fields.items():
+            if isinstance(field, serializers.DecimalField) and data.get(name) is not None:
+                data[name] = format_amount(getattr(instance, field.source), currency)
+        return data

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from ...actions.payment_intents import CAPTURE_METHODS
 from ...actions.refunds import REASONS
 from ...models import Account, Charge, PaymentIntent, Refund
-from .common import Currency, Metadata, StripeIdField, money_amount, text
+from .common import Currency, Metadata, MirrorSerializer, StripeIdField, money_amount, text
 
 
 def payable_accounts(request, queryset):
@@ -39,7 +39,7 @@ class PaymentIntentCancelSerializer(serializers.Serializer):
         choices=["duplicate", "fraudulent", "requested_by_customer", "abandoned"], required=False)
 
 
-class PaymentIntentSerializer(serializers.ModelSerializer):
+class PaymentIntentSerializer(MirrorSerializer):
     """The mirrored intent. ``client_secret`` (for Stripe.js) only to its buyer."""
 
     stripe_account = serializers.SlugRelatedField(slug_field="stripe_id", read_only=True)
@@ -70,7 +70,7 @@ class PaymentIntentSerializer(serializers.ModelSerializer):
         return {k: v for k, v in intent.stripe_data.items() if k != "client_secret"}
 
 
-class ChargeSerializer(serializers.ModelSerializer):
+class ChargeSerializer(MirrorSerializer):
     stripe_account = serializers.SlugRelatedField(slug_field="stripe_id", read_only=True)
     destination = serializers.SlugRelatedField(slug_field="stripe_id", read_only=True)
     customer = serializers.SlugRelatedField(slug_field="stripe_id", read_only=True)
@@ -102,7 +102,7 @@ class RefundCreateSerializer(serializers.Serializer):
     metadata = Metadata()
 
 
-class RefundSerializer(serializers.ModelSerializer):
+class RefundSerializer(MirrorSerializer):
     stripe_account = serializers.SlugRelatedField(slug_field="stripe_id", read_only=True)
     charge = serializers.SlugRelatedField(slug_field="stripe_id", read_only=True)
 
