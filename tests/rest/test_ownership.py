@@ -75,6 +75,19 @@ LISTS = ["connected-account", "external-account", "customer", "payment-intent", 
          "payout"]
 
 
+OWNERS = {"connected-account": "api", "external-account": "api", "customer": "buyer_api",
+          "payment-intent": "buyer_api", "charge": "buyer_api", "refund": "api", "transfer": "api", "payout": "api"}
+
+
+@pytest.mark.parametrize("kind", LISTS)
+def test_owner_reads_own_object(kind, objects, request):
+    owner = request.getfixturevalue(OWNERS[kind])
+    response = owner.get(detail(kind, objects[kind]))
+    assert response.status_code == 200 and response.data["id"] == objects[kind].pk
+    listed = owner.get(reverse(f"pinax_connect_rest:{kind}-list"))
+    assert objects[kind].pk in [row["id"] for row in listed.data["results"]]
+
+
 @pytest.mark.parametrize("kind", LISTS)
 def test_lists_show_another_user_nothing(kind, objects, stranger_api):
     response = stranger_api.get(reverse(f"pinax_connect_rest:{kind}-list"))

@@ -30,6 +30,8 @@ class CustomerViewSet(UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     update_serializer_class = s.CustomerUpdateSerializer
     action_serializer_classes = {"payment_methods": s.PaymentMethodAttachSerializer}
     may_decline = True  # attaching a card may be declined
+    # invoice_settings[default_payment_method] was the request's default_payment_method.
+    stripe_param_map = {"invoice_settings": ""}
     filter_fields = {
         "stripe_account": ("stripe_account__stripe_id", "str"),
         "created_gte": ("created__gte", "datetime"),
