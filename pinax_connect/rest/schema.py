@@ -33,6 +33,9 @@ class StripeAutoSchema(AutoSchema):
         if self.method not in WRITE_METHODS:
             if self._is_list_view() is False and "{" in self.path:
                 responses.setdefault("404", self._error("Not found, or not yours.", direction))
+            if getattr(self.view, "action", None) in getattr(self.view, "stripe_read_actions", ()):
+                for code in ("429", "503"):  # this read asks Stripe
+                    responses.setdefault(code, self._error(ERRORS[code], direction))
             return responses
         for code, description in ERRORS.items():
             if code == "402" and not getattr(self.view, "may_decline", False):

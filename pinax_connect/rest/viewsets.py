@@ -65,6 +65,8 @@ class StripeResourceViewSet(viewsets.GenericViewSet):
     filter_fields: dict = {}
     #: Stripe parameter head -> request field that produced it (see errors.stripe_error_response).
     stripe_param_map: dict = {}
+    #: GET actions that read Stripe rather than the mirror: throttled like writes.
+    stripe_read_actions: tuple = ()
     #: True where a write may end in a card decline (documents the 402 answer).
     may_decline = False
 

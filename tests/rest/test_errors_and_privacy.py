@@ -49,6 +49,14 @@ def test_writes_are_throttled_reads_are_not(api, settings, fake_stripe):
     assert [api.get(ACCOUNTS).status_code for _ in range(5)] == [200] * 5
 
 
+def test_reads_that_ask_stripe_are_throttled_too(api, settings, seller_account):
+    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_RATES": {"pinax_connect_write": "2/minute"}}
+    balance = reverse("pinax_connect_rest:connected-account-balance", kwargs={"pk": seller_account.pk})
+    assert [api.get(balance).status_code for _ in range(3)] == [200, 200, 429]
+    detail = reverse("pinax_connect_rest:connected-account-detail", kwargs={"pk": seller_account.pk})
+    assert api.get(detail).status_code == 200  # the mirror stays readable
+
+
 def test_unmapped_param_is_a_non_field_error():
     exc = stripe.InvalidRequestError("Nope", param="something_else[x]", code="parameter_invalid")
     response = stripe_error_response(exc)

@@ -27,6 +27,11 @@ def test_schema_yaml_by_default(client):
     assert yaml.safe_load(response.content)["info"]["title"] == "pinax-connect REST API"
 
 
+def test_schema_json_by_query_parameter(client):
+    response = client.get(reverse("pinax_connect_rest:schema"), {"format": "json"})
+    assert response.status_code == 200 and json.loads(response.content)["openapi"].startswith("3.")
+
+
 def test_every_endpoint_is_described(schema):
     paths = schema["paths"]
     expected = {
@@ -64,6 +69,8 @@ def test_write_errors_are_described(schema):
     assert {"201", "400", "409", "503"} <= set(create["responses"])
     assert create["responses"]["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
     assert "402" in schema["paths"]["/api/stripe/payment-intents/"]["post"]["responses"]
+    assert {"429", "503"} <= set(schema["paths"]["/api/stripe/accounts/{id}/balance/"]["get"]["responses"])
+    assert "429" not in schema["paths"]["/api/stripe/accounts/{id}/"]["get"]["responses"]
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/AccountCreateRequest")
     assert create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/Account")
 

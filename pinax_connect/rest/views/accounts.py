@@ -36,6 +36,7 @@ class ConnectedAccountViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, m
     create_serializer_class = s.AccountCreateSerializer
     update_serializer_class = s.AccountUpdateSerializer
     action_serializer_classes = {"account_link": s.AccountLinkSerializer}
+    stripe_read_actions = ("balance",)
     filter_fields = {
         "type": ("type", "str"),
         "charges_enabled": ("charges_enabled", "bool"),

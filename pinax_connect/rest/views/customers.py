@@ -29,6 +29,7 @@ class CustomerViewSet(UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     create_serializer_class = s.CustomerCreateSerializer
     update_serializer_class = s.CustomerUpdateSerializer
     action_serializer_classes = {"payment_methods": s.PaymentMethodAttachSerializer}
+    stripe_read_actions = ("payment_methods",)
     may_decline = True  # attaching a card may be declined
     # invoice_settings[default_payment_method] was the request's default_payment_method.
     stripe_param_map = {"invoice_settings": ""}
