@@ -183,3 +183,13 @@ def test_seed_000_snippet_with_our_names(fake_stripe, seller):
     (request,) = account_posts(fake_stripe)
     assert not {"id", "object", "requirements", "external_accounts", "charges_enabled"} & set(request.params)
     assert "id" not in request.params["individual"] and request.params["individual"]["first_name"] == "Jenny"
+
+
+def test_deauthorized_account_is_a_409(api, seller_account, fake_stripe):
+    from pinax_connect.actions.accounts import set_authorized
+
+    set_authorized(seller_account, False)
+    before = len(fake_stripe.requests)
+    response = api.patch(detail(seller_account), {"email": "x@example.com"}, format="json")
+    assert response.status_code == 409 and response.data["code"] == "account_deauthorized"
+    assert len(fake_stripe.requests) == before
