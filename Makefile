@@ -49,7 +49,7 @@ $(PY):
 # django-tasks-db (the database tasks backend the task-mode test runs on) needs
 # Django >= 5.2, so it is installed beside the test extra rather than in it.
 $(INSTALLED): $(PY) setup.cfg pyproject.toml
-	$(PIP) install -q -e '.[test]' 'django-tasks-db>=0.12'
+	$(PIP) install -q -e '.[test,rest]' 'django-tasks-db>=0.12'
 	@touch $@
 
 venv: $(INSTALLED)

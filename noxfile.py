@@ -32,7 +32,7 @@ def django_requirement(series):
 def tests(session, django):
     """The whole test suite on SQLite with one Python and one Django series."""
     extra = [] if django == "4.2" else ["django-tasks-db>=0.12"]  # it needs Django >= 5.2
-    session.install("--disable-pip-version-check", "-q", "-e", ".[test]", django_requirement(django), *extra)
+    session.install("--disable-pip-version-check", "-q", "-e", ".[test,rest]", django_requirement(django), *extra)
     session.run("python", "-c", "import sys, django; print('Python', sys.version.split()[0], 'Django', django.get_version())")
     session.run(
         "python", "-m", "pytest", *session.posargs,

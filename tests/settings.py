@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "pinax_connect",
+    # The optional REST API (extra "rest"): tests/rest.
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,96 @@
+"""Fields shared by the request serializers."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from ... import money
+
+SENSITIVE_HELP = "Write-only: sent to Stripe, never stored, logged or returned."
+
+
+def sensitive(**kwargs) -> serializers.CharField:
+    """A write-only text input (ID number, account number): never part of any answer."""
+    return serializers.CharField(write_only=True, trim_whitespace=True,
+                                 help_text=SENSITIVE_HELP, style={"input_type": "password"}, **kwargs)
+
+
+def optional(field_class, **kwargs):
+    """A field that may be absent or null (Stripe objects read back carry nulls)."""
+    return field_class(required=False, allow_null=True, **kwargs)
+
+
+def text(**kwargs) -> serializers.CharField:
+    return optional(serializers.CharField, allow_blank=True, **kwargs)
+
+
+class Metadata(serializers.DictField):
+    """Stripe metadata: up to 50 string values."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.CharField(allow_blank=True, max_length=500))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class Currency(serializers.CharField):
+    """A three-letter ISO currency code, lower-cased."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_length", 3)
+        kwargs.setdefault("max_length", 3)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return money.normalize_currency(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+def money_amount(**kwargs) -> serializers.DecimalField:
+    """An amount in the currency's major unit (``"12.50"``), as our actions take it."""
+    kwargs.setdefault("min_value", Decimal("0"))
+    return serializers.DecimalField(max_digits=21, decimal_places=3, coerce_to_string=True, **kwargs)
+
+
+class StripeIdField(serializers.SlugRelatedField):
+    """A row referred to by its Stripe id (``acct_...``), among those the request may use.
+
+    ``scope(request, queryset)`` narrows the candidates; a row outside it reads as
+    "does not exist", like any other user's object.
+    """
+
+    def __init__(self, queryset, scope=None, **kwargs):
+        self.scope = scope
+        super().__init__(slug_field="stripe_id", queryset=queryset, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if self.scope is not None and request is not None:
+            queryset = self.scope(request, queryset)
+        return queryset
+
+
+def format_amount(value: Decimal, currency: str) -> str:
+    """``value`` with ``currency``'s own number of decimals (``"25.00"``, ``"2500"`` for JPY)."""
+    try:
+        digits = money.exponent(currency)
+    except ValueError:
+        return str(value)
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-digits)))
+
+
+class MirrorSerializer(serializers.ModelSerializer):
+    """A read serializer of a mirrored row; amounts are strings in the row's currency's decimals."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        currency = getattr(instance, "currency", "") or ""
+        for name, field in self.fields.items():
+            if isinstance(field, serializers.DecimalField) and data.get(name) is not None:
+                data[name] = format_amount(getattr(instance, field.source), currency)
+        return data
