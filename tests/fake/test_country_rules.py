@@ -186,3 +186,16 @@ def test_countries_ask_for_their_own_minimum(stripe_client, code):
         assert "individual.first_name_kana" in due and "individual.address_kanji.town" in due
     else:
         assert "individual.id_number" in due
+
+
+def test_documents_provided_survive_dump_and_load(stripe_client, fake, tmp_path):
+    from pinax_connect.testing import FakeStripe
+
+    acct = custom(stripe_client, "DE", business_type="company")
+    fake.raise_requirements(acct.id, ["documents.company_license"])
+    requirement = _upload(stripe_client, acct.id, "account_requirement")
+    stripe_client.v1.accounts.update(acct.id, {"documents": {"company_license": {"files": [requirement.id]}}})
+    fake.dump(tmp_path / "state.json")
+    again = FakeStripe.load(tmp_path / "state.json")
+    client = stripe.StripeClient("sk_test_fake", http_client=again)
+    assert "documents.company_license" not in client.v1.accounts.retrieve(acct.id).requirements.currently_due

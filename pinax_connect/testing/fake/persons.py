@@ -241,7 +241,8 @@ def apply_file_documents(fake, owner_id, value, param, account, kinds):
     if not isinstance(value, dict):
         raise FakeStripeError.invalid(param, "Invalid object")
     _unknown(kinds, value, param)
-    provided = fake.state.setdefault("documents", {}).setdefault(owner_id, set())
+    # A list, not a set: the fake's state must stay JSON (FakeStripe.dump / load).
+    provided = fake.state.setdefault("documents", {}).setdefault(owner_id, [])
     for kind, doc in value.items():
         if not isinstance(doc, dict):
             raise FakeStripeError.invalid(_p(param, kind), "Invalid object")
@@ -252,8 +253,8 @@ def apply_file_documents(fake, owner_id, value, param, account, kinds):
         for i, file_id in enumerate(files):
             if file_id:
                 _check_file(fake, file_id, account, "account_requirement", "%s[%d]" % (_p(param, kind, "files"), i))
-        if any(files):
-            provided.add(kind)
+        if any(files) and kind not in provided:
+            provided.append(kind)
 
 
 def apply_person(fake, person, params, prefix, country, account=None):
