@@ -370,10 +370,22 @@ class Dispute(StripeObject):
 
     @property
     def seller(self):
-        """The connected account whose sale is disputed (direct: its own; destination: the charge's)."""
+        """The connected account whose sale is disputed: a direct charge's own, a destination
+        charge's destination, else the account money was recovered from (separate transfers)."""
         if self.stripe_account_id:
             return self.stripe_account
-        return self.charge.destination if self.charge_id else None
+        if self.charge_id and self.charge.destination_id:
+            return self.charge.destination
+        recovery = self.recoveries.filter(account__isnull=False).select_related("account").first()
+        return recovery.account if recovery else None
+
+    @classmethod
+    def for_seller(cls, account):
+        """Disputes on ``account``'s sales (direct, destination, or recovered from it), for a seller dashboard."""
+        return cls.objects.filter(
+            models.Q(stripe_account=account) | models.Q(charge__destination=account)
+            | models.Q(recoveries__account=account)
+        ).distinct()
 
 
 class DisputeRecovery(models.Model):

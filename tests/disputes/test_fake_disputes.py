@@ -78,12 +78,19 @@ def test_inquiry_card_opens_an_inquiry_that_moves_no_money(fake_stripe, destinat
     assert available(fake_stripe) == after_sale
 
 
-def test_product_not_received_card_and_payment_intents(fake_stripe, custom_account):
+def test_product_not_received_card_and_payment_intents(fake_stripe, custom_account, mark):
+    since = mark()
     intent = payment_intents.create(50, "usd", payment_method="pm_card_createDisputeProductNotReceived",
                                     confirm=True, destination=custom_account)
 
     dispute = only_dispute(fake_stripe)
     assert (dispute["reason"], dispute["payment_intent"]) == ("product_not_received", intent.stripe_id)
+    events = since()
+    # The dispute comes after everything the payment request caused, and no request caused it.
+    assert types(events)[-3:] == ["payment_intent.succeeded", "charge.dispute.created",
+                                  "charge.dispute.funds_withdrawn"]
+    assert events[-1]["request"]["id"] is None and events[-4]["request"]["id"] is not None
+    assert intent.stripe_data["latest_charge"]["disputed"] is False  # the response: as at capture
 
 
 def test_early_fraud_warning_card_warns_without_a_dispute(fake_stripe, destination_sale, mark):

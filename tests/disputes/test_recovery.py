@@ -313,3 +313,20 @@ def test_any_dispute_event_that_arrives_alone_recovers(fake_stripe, reverse_poli
 
     (row,) = DisputeRecovery.objects.all()
     assert row.status == "succeeded" and len(fake_stripe.all("transfer_reversal")) == 1
+
+
+def test_a_seller_sees_the_disputes_on_their_sales(fake_stripe, reverse_policy, destination_sale, direct_sale,
+                                                  custom_account, mark, deliver):
+    charges.create(500, source="tok_visa")
+    since = mark()
+    destination_sale()
+    direct_sale()
+    separate = charges.create(100, source="tok_createDispute", transfer_group="order-13")
+    transfers.create(60, "usd", custom_account, transfer_group="order-13")
+    charges.create(100, source="tok_createDispute")  # the platform's own sale
+    deliver(since())
+
+    mine = Dispute.for_seller(custom_account)
+    assert mine.count() == 3 and Dispute.objects.count() == 4
+    assert mine.get(charge=separate).seller == custom_account
+    assert {d.seller for d in mine} == {custom_account}

@@ -349,6 +349,7 @@ class FakeStripe(stripe.HTTPClient):
         self.requests = []
         self.listeners = []
         self._current = None
+        self._deferred = []  # steps to run after the current request (see emit)
         # One request at a time, as Stripe serialises requests on one object; re-entrant
         # because a listener (a webhook handler) may call the fake back.
         self._lock = threading.RLock()
@@ -602,10 +603,14 @@ class FakeStripe(stripe.HTTPClient):
     def emit(self, event_type, obj=None, account=None, previous_attributes=None):
         """Record the Event Stripe would send and hand it to ``listeners``.
 
-        ``event_type`` may instead be a deferred step, ``step(fake)``, queued with
-        events that follow a request's own (a test card's dispute, ``disputes.py``).
+        ``event_type`` may instead be a deferred step, ``step(fake)`` (a test card's
+        dispute, ``disputes.py``): it runs once the current request's own events
+        are out, as Stripe's later, request-less events.
         """
         if callable(event_type):
+            if self._current is not None:
+                self._deferred.append(event_type)
+                return None
             return event_type(self)
         req = self._current
         event = event_object(
@@ -854,7 +859,7 @@ class FakeStripe(stripe.HTTPClient):
                 for name in req.params:
                     if name not in r.params:
                         raise FakeStripeError.unknown(name)
-            self._current = req
+            self._current, self._deferred = req, []
             try:
                 result = r.handler(self, req)
             finally:
@@ -862,6 +867,8 @@ class FakeStripe(stripe.HTTPClient):
             body = json.loads(json.dumps(result))  # detach from stored state
             if isinstance(body, dict):
                 self.expand(body, req)
+            for step in self._deferred:  # after the response is built: it shows the state it caused
+                step(self)
             return 200, body
         except FakeStripeError as err:
             return err.status, err.body(req.id)

@@ -12,8 +12,9 @@ Stripe's test cards open them once a payment is captured:
 A chargeback debits the balance the charge paid into — the platform's for
 destination charges and separate charges & transfers, the connected account's for
 direct charges (which may go negative) — by the amount plus a 15.00 dispute fee, in
-one balance transaction (``reporting_category: dispute``). Events, after the
-charge's own (and its transfer's and fee's): ``charge.dispute.created``, then
+one balance transaction (``reporting_category: dispute``). Events, after every
+event of the request that captured the payment and with no request id (Stripe's
+come later, on their own): ``charge.dispute.created``, then
 ``charge.dispute.funds_withdrawn``.
 
 Evidence submitted with ``uncategorized_text`` containing ``winning_evidence``
@@ -60,8 +61,8 @@ CLOSED = ("won", "lost", "warning_closed")
 def after_capture(fake, ch, account):
     """The deferred step (``[(step,)]``) that opens a dispute or warning for a test card, else ``[]``.
 
-    Called by ``charges.settle_charge``; the step runs through ``fake.emit`` after
-    the events queued before it, as Stripe's dispute arrives after the payment.
+    Called by ``charges.settle_charge``; ``fake.emit`` runs the step once the
+    request's own events are out, as Stripe's dispute arrives after the payment.
     """
     card = ((ch.get("payment_method_details") or {}).get("card")) or {}
     scenario = SCENARIOS.get(number_of_card(card) or "")
