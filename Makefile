@@ -4,7 +4,7 @@
 #   PYTHON       interpreter that creates the virtualenv (default: python3)
 #   VENV         where the virtualenv lives (default: .venv; reused when present)
 #   PYTEST_ARGS  extra arguments for every pytest run, e.g. PYTEST_ARGS="-k webhook -x"
-#   NOX_ARGS     extra arguments for nox in `make test-matrix`, e.g. NOX_ARGS="-s 'tests(python='3.12', django='6.0')'"
+#   NOX_ARGS     extra arguments for nox in `make test-matrix`, e.g. NOX_ARGS="-s 'tests(py3.12-django6.0)'"
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,7 +27,7 @@ INSTALLED := $(VENV)/.pinax-connect-installed
 PYENV_ROOT ?= $(HOME)/.pyenv
 empty :=
 space := $(empty) $(empty)
-MATRIX_PATH := $(subst $(space),:,$(strip $(sort $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin $(PYENV_ROOT)/versions/3.12.*/bin))))
+MATRIX_PATH := $(subst $(space),:,$(strip $(sort $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin $(PYENV_ROOT)/versions/3.12.*/bin $(PYENV_ROOT)/versions/3.13.*/bin))))
 
 .PHONY: help venv test test-sqlite test-postgres test-matrix demo bench clean
 
@@ -35,7 +35,7 @@ help:
 	@echo "make test           whole test suite on SQLite, then on a throwaway PostgreSQL"
 	@echo "make test-sqlite    the SQLite pass only"
 	@echo "make test-postgres  the PostgreSQL pass only (starts and removes its own cluster)"
-	@echo "make test-matrix    nox: (3.11, Django 4.2), (3.11, Django 5.2), (3.12, Django 6.0) on SQLite"
+	@echo "make test-matrix    nox: (3.11, Django 4.2), (3.11, Django 5.2), (3.12, Django 6.0), (3.13, Django 5.2), (3.13, Django 6.0) on SQLite"
 	@echo "make test-browser   the end-to-end browser test of the example alone"
 	@echo "make demo           run the example marketplace"
 	@echo "make bench          run the benchmarks"

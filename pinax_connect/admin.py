@@ -211,7 +211,7 @@ def _add_inline_to_user_admin():
     # registered on the default site (after django.contrib.auth's admin loaded).
     user_admin = admin.site._registry.get(get_user_model())
     if user_admin is not None and UserAccountInline not in user_admin.inlines:
-        user_admin.inlines = [*user_admin.inlines, UserAccountInline]
+        user_admin.inlines = [*user_admin.inlines, UserAccountInline]  # type: ignore[misc]
 
 
 _add_inline_to_user_admin()

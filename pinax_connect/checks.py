@@ -15,7 +15,7 @@ TASK_BACKENDS_THAT_DO_NOT_QUEUE = ("ImmediateBackend", "DummyBackend")
 @checks.register("pinax_connect")
 def check_keys(app_configs=None, **kwargs):
     """The secret key is set, and a live key is not used with ``DEBUG=True``."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     if not settings.PINAX_CONNECT_SECRET_KEY:
         errors.append(
             checks.Error(
@@ -48,7 +48,7 @@ def check_keys(app_configs=None, **kwargs):
 @checks.register("pinax_connect")
 def check_webhooks(app_configs=None, **kwargs):
     """Webhook secrets exist, the endpoint is routed, and task mode has a real queue."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     secrets_problem = storage.secrets_problem(settings.PINAX_CONNECT_WEBHOOK_SECRETS)
     if secrets_problem:
         errors.append(

@@ -12,6 +12,7 @@ import re
 import threading
 import uuid
 from contextlib import contextmanager
+from typing import Any
 
 import stripe
 from django.core.exceptions import ImproperlyConfigured
@@ -21,8 +22,8 @@ from .conf import settings
 
 _lock = threading.Lock()
 _http_client_override = None
-_cache = {}
-_setting_http_clients = {}  # dotted path of PINAX_CONNECT_HTTP_CLIENT -> its instance
+_cache: dict[tuple, stripe.StripeClient] = {}
+_setting_http_clients: dict[str, stripe.HTTPClient] = {}  # dotted path of PINAX_CONNECT_HTTP_CLIENT -> its instance
 
 
 class DropRequestBodies(logging.Filter):
@@ -136,7 +137,7 @@ def get_client():
             key, version, retries, _base, client_id, _ = config
             # Every host, OAuth's connect.stripe.com included: a stripe-mock or proxy
             # setup must never reach the real Stripe.
-            base_addresses = {"api": api_base, "files": api_base, "connect": api_base} if api_base else None
+            base_addresses: Any = {"api": api_base, "files": api_base, "connect": api_base} if api_base else None
             client = stripe.StripeClient(
                 key,
                 stripe_version=version,

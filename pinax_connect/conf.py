@@ -28,7 +28,7 @@ class PinaxConnectAppConf(AppConf):
 
     # Webhooks: every signing secret in use (platform endpoint, Connect endpoint,
     # secrets being rotated out), and the accepted clock skew in seconds.
-    WEBHOOK_SECRETS = []
+    WEBHOOK_SECRETS: list[str] = []
     WEBHOOK_TOLERANCE = 300
     WEBHOOK_MAX_BODY_SIZE = 1024 * 1024
     # "inline" processes an event in the request; "task" enqueues it (django.tasks).

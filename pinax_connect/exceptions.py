@@ -10,7 +10,16 @@ class InvalidRequest(PinaxConnectError, ValueError):
 
 
 class AccountNotReady(InvalidRequest):
-    """The connected account cannot take this operation (e.g. charges not enabled)."""
+    """The connected account cannot take this operation (e.g. charges not enabled).
+
+    ``missing`` lists what it lacks (capability names or ``payouts_enabled``) and
+    ``purpose`` names the operation (:data:`pinax_connect.readiness.PURPOSES`).
+    """
+
+    def __init__(self, message: str = "", *, missing: list[str] | None = None, purpose: str = "") -> None:
+        super().__init__(message)
+        self.missing: list[str] = list(missing or [])
+        self.purpose = purpose
 
 
 class AccountDeauthorized(PinaxConnectError):

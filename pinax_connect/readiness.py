@@ -96,9 +96,8 @@ def require(account: Account, purpose: str) -> Account:
         else f"capability {need!r} is {capability_status(account, need)}"
         for need in lacking
     ]
-    exc = AccountNotReady(
-        f"Account {account.stripe_id} cannot be used for {purpose.replace('_', ' ')} yet ({', '.join(reasons)})"
+    raise AccountNotReady(
+        f"Account {account.stripe_id} cannot be used for {purpose.replace('_', ' ')} yet ({', '.join(reasons)})",
+        missing=lacking,
+        purpose=purpose,
     )
-    exc.missing = lacking
-    exc.purpose = purpose
-    raise exc

@@ -148,7 +148,9 @@ def bulk_upsert(model, stripe_objects, columns_for, *, extra_lookups=None):
             "pk", "stripe_id", "stripe_data"
         )
     }
-    to_create, to_update, fields = [], [], set()
+    to_create: list = []
+    to_update: list = []
+    fields: set[str] = set()
     for data in datas:
         values = {**base_columns(data), **columns_for(data, lookups), "synced_at": now}
         row = existing.get(data["id"])

@@ -28,7 +28,7 @@ class Balance:
 
 
 def _by_currency(entries):
-    totals = {}
+    totals: dict[str, Decimal] = {}
     for entry in entries or []:
         currency = entry["currency"]
         totals[currency] = totals.get(currency, Decimal(0)) + money.from_minor(entry["amount"], currency)

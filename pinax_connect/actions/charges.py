@@ -8,19 +8,18 @@ from .. import sync
 from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Charge, Customer, PaymentIntent
+from ._payments import routed_payment
 from ._shared import (
-    fresh,
     amount_column,
     authorized,
     currency_code,
     find_account,
+    fresh,
     index_by_stripe_id,
     minor_amount,
     stripe_id_of,
     sync_list,
 )
-from ._payments import routed_payment
-
 
 # --------------------------------------------------------------------------- mapping
 

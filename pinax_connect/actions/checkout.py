@@ -5,6 +5,8 @@ returns Stripe's session object, and when a session completes the payment
 intent and charge it produced are mirrored by :func:`sync_from_checkout_session`
 (the ``checkout.session.completed`` webhook handler calls it).
 """
+from typing import Any
+
 from .. import sync
 from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
@@ -23,12 +25,13 @@ def _line_item(item, index):
         raise InvalidRequest(f"line_items[{index}] needs a name (or a price id)")
     currency = currency_code(item.get("currency"))
     unit_amount = minor_amount(item.get("amount"), currency, name=f"line_items[{index}].amount", allow_zero=True)
-    entry = {
-        "price_data": {"currency": currency, "unit_amount": unit_amount, "product_data": {"name": item["name"]}},
+    product: dict[str, str] = {"name": item["name"]}
+    entry: dict[str, Any] = {
+        "price_data": {"currency": currency, "unit_amount": unit_amount, "product_data": product},
         "quantity": quantity,
     }
     if item.get("description"):
-        entry["price_data"]["product_data"]["description"] = item["description"]
+        product["description"] = item["description"]
     return entry, currency, unit_amount * quantity
 
 

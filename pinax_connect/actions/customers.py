@@ -4,6 +4,8 @@ A user has at most one platform customer and at most one customer per connected
 account. :func:`get_or_create` is the one path from a user to "their" customer on
 an account; :func:`create` always makes a new one.
 """
+from typing import Any
+
 import stripe
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +15,6 @@ from ..client import get_client, intent_key, new_idempotency_key, request_option
 from ..exceptions import CustomerAccountMismatch, InvalidRequest
 from ..models import Customer, UserAccount
 from ._shared import authorized, connected_account, find_account, stripe_id_of, sync_list
-
 
 # --------------------------------------------------------------------------- mapping
 
@@ -128,7 +129,7 @@ def customer_account_check(customer, stripe_account):
 # --------------------------------------------------------------------------- writes
 
 
-def _customer_params(user, params):
+def _customer_params(user: Any, params: dict) -> dict:
     params = dict(params)
     if not params.get("email") and getattr(user, "email", ""):
         params["email"] = user.email

@@ -15,8 +15,8 @@ from django.db import transaction
 from .. import sync
 from ..client import get_client, intent_key, request_options
 from ..conf import settings
-from ..exceptions import InvalidRequest
 from ..dispute_signals import early_fraud_warning_refunded, send_after_commit
+from ..exceptions import InvalidRequest
 from ..models import Charge, EarlyFraudWarning, PaymentIntent, Refund
 from ._shared import find_account, index_by_stripe_id, sync_list
 

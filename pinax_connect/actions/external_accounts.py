@@ -10,8 +10,8 @@ import logging
 from .. import sync
 from ..client import get_client, raw_list, write_options
 from ..exceptions import InvalidRequest
-from ..money import normalize_currency
 from ..models import Account, ExternalAccount
+from ..money import normalize_currency
 from ._shared import find_account
 from .accounts import ensure_authorized
 
@@ -150,7 +150,7 @@ def sync_external_accounts(account, *, created_gte=None, progress=None):
         if account is None:
             raise InvalidRequest("sync_external_accounts needs a mirrored account.")
     ensure_authorized(account)
-    seen = []
+    seen: list[str] = []
     list_page = raw_list(f"/v1/accounts/{account.stripe_id}/external_accounts")
 
     def listing(**kwargs):

@@ -11,6 +11,7 @@ Every write asks Stripe to expand ``latest_charge`` so the resulting charge is
 mirrored in the same round trip.
 """
 from contextlib import contextmanager
+from typing import Any
 
 import stripe
 
@@ -18,18 +19,18 @@ from .. import sync
 from ..client import get_client, new_idempotency_key, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Customer, PaymentIntent
+from ._payments import routed_payment
 from ._shared import (
-    fresh,
     amount_column,
     authorized,
     currency_code,
     find_account,
+    fresh,
     index_by_stripe_id,
     minor_amount,
     stripe_id_of,
     sync_list,
 )
-from ._payments import routed_payment
 
 EXPAND = ["latest_charge"]
 CAPTURE_METHODS = {"automatic", "automatic_async", "manual"}
@@ -105,7 +106,8 @@ def _mirror_failed_intent(stripe_account):
     try:
         yield
     except stripe.CardError as exc:
-        intent = ((exc.json_body or {}).get("error") or {}).get("payment_intent")
+        body: Any = exc.json_body or {}
+        intent = (body.get("error") or {}).get("payment_intent")
         if isinstance(intent, dict) and intent.get("id"):
             sync_payment_intent_from_stripe_object(intent, stripe_account=stripe_account)
         raise

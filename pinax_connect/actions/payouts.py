@@ -5,12 +5,12 @@ from ..exceptions import InvalidRequest
 from ..models import ExternalAccount, Payout
 from . import accounts
 from ._shared import (
-    fresh,
     amount_column,
     authorized,
     connected_account,
     currency_code,
     find_account,
+    fresh,
     minor_amount,
     stripe_id_of,
     sync_list,

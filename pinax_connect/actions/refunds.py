@@ -4,7 +4,14 @@ from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
 from ..models import Charge, PaymentIntent, Refund
 from ._shared import (
-    amount_column, authorized, find_account, index_by_stripe_id, left_of, minor_amount, part_of, sync_list,
+    amount_column,
+    authorized,
+    find_account,
+    index_by_stripe_id,
+    left_of,
+    minor_amount,
+    part_of,
+    sync_list,
 )
 
 REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
@@ -55,6 +62,7 @@ def sync_refunds(*, stripe_account=None, created_gte=None, progress=None):
 def _target(charge_or_payment_intent):
     """``(param name, id, charge or None, refundable minor amount, currency, is destination)``."""
     obj = charge_or_payment_intent
+    charge: Charge | None
     if isinstance(obj, Charge):
         charge = obj
     elif isinstance(obj, PaymentIntent):

@@ -6,11 +6,11 @@ from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Transfer, TransferReversal
 from ._shared import (
-    fresh,
     amount_column,
     authorized,
     chargeable_account,
     currency_code,
+    fresh,
     index_by_stripe_id,
     left_of,
     minor_amount,
