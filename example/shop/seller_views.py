@@ -1,5 +1,8 @@
 """Seller side: onboarding (custom, Express, Standard), listing items, the dashboard."""
+from decimal import Decimal
+
 import stripe
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -8,12 +11,13 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView
 
-from pinax_connect.actions import accounts, balances, onboarding, payouts, refunds
-from pinax_connect.exceptions import PinaxConnectError
+from pinax_connect import readiness
+from pinax_connect.actions import accounts, balances, external_accounts, onboarding, payouts, refunds
+from pinax_connect.exceptions import AccountOwnedByAnotherUser, OAuthStateMismatch, PinaxConnectError
 from pinax_connect.forms import AdditionalCustomAccountForm, CustomAccountWizard, InitialCustomAccountForm
 from pinax_connect.models import ExternalAccount, Payout, Transfer
 
-from .forms import ItemForm, PayoutForm
+from .forms import ItemForm, PayoutForm, RefundForm
 from .models import Purchase, seller_account
 
 SELLER_COUNTRY = "US"
@@ -63,6 +67,10 @@ class CustomAccountWizardView(LoginRequiredMixin, CustomAccountWizard):
     country = SELLER_COUNTRY
     success_url = reverse_lazy("shop:dashboard")
 
+    def finished(self, account):
+        messages.success(self.request, "Your payment account is ready.")
+        return super().finished(account)
+
 
 # ---- 2. Express accounts: Stripe-hosted onboarding through an Account Link ----------
 
@@ -98,8 +106,16 @@ def express_refresh(request):
 def express_return(request):
     """Back from Stripe. Its ``account.updated`` webhook brings the news too; read it now anyway."""
     account = seller_account(request.user)
-    if account is not None:
-        accounts.sync_account(account)
+    if account is None:
+        return redirect("shop:become_seller")
+    try:
+        account = accounts.sync_account(account)
+    except (stripe.StripeError, PinaxConnectError):
+        pass  # the account.updated webhook brings the same news
+    if account.details_submitted:
+        messages.success(request, "Your Express account is set up.")
+    else:
+        messages.info(request, "Stripe still needs a few details: continue on Stripe when you are ready.")
     return redirect("shop:dashboard")
 
 
@@ -115,13 +131,24 @@ def standard_start(request):
 
 @login_required
 def standard_callback(request):
+    # Only our own words: error_description comes from the query string, which anyone
+    # can write into a link they send a seller.
     if "error" in request.GET:
-        messages.error(request, request.GET.get("error_description") or "Connecting your Stripe account failed.")
+        if request.GET.get("error") == "access_denied":
+            messages.info(request, "You did not connect a Stripe account. You can try again at any time.")
+        else:
+            messages.error(request, "Stripe could not connect your account. Please try again.")
         return redirect("shop:become_seller")
     try:
         onboarding.oauth_complete(request, code=request.GET.get("code"), state=request.GET.get("state"))
-    except (stripe.StripeError, PinaxConnectError) as exc:
-        messages.error(request, f"Connecting your Stripe account failed: {exc}")
+    except AccountOwnedByAnotherUser:
+        messages.error(request, "That Stripe account is already connected to another user of this marketplace.")
+        return redirect("shop:become_seller")
+    except OAuthStateMismatch:
+        messages.error(request, "This link to connect your Stripe account has expired. Please start again.")
+        return redirect("shop:become_seller")
+    except (stripe.StripeError, PinaxConnectError):
+        messages.error(request, "Stripe could not connect your account. Please try again.")
         return redirect("shop:become_seller")
     messages.success(request, "Your Stripe account is connected.")
     return redirect("shop:dashboard")
@@ -137,6 +164,40 @@ def _seller_or_redirect(request):
     return account
 
 
+def payout_currencies(account):
+    """Currencies ``account`` can be paid out in: those of its bank accounts (or cards)."""
+    return set(ExternalAccount.objects.filter(account=account).values_list("currency", flat=True))
+
+
+def balance_rows(account, balance):
+    """One row per currency: what is there, whether a payout can succeed, and why not."""
+    if balance is None:
+        return []
+    payable = payout_currencies(account)
+    rows = []
+    for currency in sorted(set(balance.available) | set(balance.pending)):
+        available = balance.available.get(currency, Decimal(0))
+        pending = balance.pending.get(currency, Decimal(0))
+        note = ""
+        if available < 0:
+            note = ("Refunds or disputes took back more than you had available; "
+                    "Stripe covers it from your next sales before paying you out.")
+        elif available > 0 and not account.payouts_enabled:
+            note = "Payouts are paused until Stripe has everything it needs from you."
+        elif available > 0 and currency not in payable:
+            note = f"Add a bank account in {currency.upper()} to be paid out in {currency.upper()}."
+        rows.append({
+            "currency": currency, "available": available, "pending": pending, "note": note,
+            "can_pay_out": available > 0 and account.payouts_enabled and currency in payable,
+            "can_add_bank": available > 0 and currency not in payable and currency in EURO_BANK,
+        })
+    return rows
+
+
+# A test IBAN per currency a seller may add a bank account in from the dashboard.
+EURO_BANK = {"eur": {"country": "DE", "currency": "eur", "account_number": "DE89370400440532013000"}}
+
+
 @login_required
 def dashboard(request):
     account = _seller_or_redirect(request)
@@ -144,11 +205,13 @@ def dashboard(request):
         return redirect("shop:become_seller")
     try:
         balance = balances.retrieve(account)
-    except stripe.StripeError:
+    except (stripe.StripeError, PinaxConnectError):
         balance = None
     return render(request, "shop/dashboard.html", {
         "account": account,
         "balance": balance,
+        "balance_rows": balance_rows(account, balance),
+        "can_sell": readiness.is_ready(account, "destination_charges"),
         "external_accounts": ExternalAccount.objects.filter(account=account),
         "transfers": Transfer.objects.filter(destination=account).order_by("-created"),
         "payouts": Payout.objects.filter(stripe_account=account).order_by("-created"),
@@ -162,10 +225,20 @@ class ItemCreateView(LoginRequiredMixin, CreateView):
     template_name = "shop/item_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and seller_account(request.user) is None:
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.account = seller_account(request.user)
+        if self.account is None:
             messages.info(request, "Set up a payment account first.")
             return redirect("shop:become_seller")
+        if not readiness.is_ready(self.account, "destination_charges"):
+            messages.warning(request, "You can list items once Stripe lets your account receive payments. "
+                                      "See what Stripe still needs below.")
+            return redirect("shop:dashboard")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "currencies": settings.MARKETPLACE_CURRENCIES}
 
     def form_valid(self, form):
         form.instance.seller = self.request.user
@@ -184,6 +257,9 @@ class VerifyAccountView(LoginRequiredMixin, FormView):
         self.account = seller_account(request.user)
         if self.account is None:
             return redirect("shop:become_seller")
+        if request.method == "GET" and not self.account.verification_fields_needed:
+            messages.info(request, "Stripe needs nothing more from you right now.")
+            return redirect("shop:dashboard")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -202,22 +278,42 @@ class VerifyAccountView(LoginRequiredMixin, FormView):
 @login_required
 @require_POST
 def payout_now(request):
-    """A manual payout of everything available in one currency."""
+    """A manual payout of everything available in one currency (only where it can succeed)."""
     account = _seller_or_redirect(request)
     form = PayoutForm(request.POST)
     if account is None or not form.is_valid():
         return redirect("shop:dashboard")
     currency = form.cleaned_data["currency"].lower()
-    amount = balances.retrieve(account).available.get(currency)
-    if not amount or amount <= 0:
-        messages.error(request, "Nothing available to pay out.")
+    row = next((r for r in balance_rows(account, balances.retrieve(account)) if r["currency"] == currency), None)
+    if row is None or not row["can_pay_out"]:
+        messages.error(request, (row and row["note"]) or "Nothing available to pay out.")
         return redirect("shop:dashboard")
     try:
-        payout = payouts.create(account, amount, currency, description="Manual payout from the dashboard")
+        payout = payouts.create(account, row["available"], currency, description="Manual payout from the dashboard")
     except (stripe.StripeError, PinaxConnectError) as exc:
-        messages.error(request, f"Payout failed: {getattr(exc, 'user_message', None) or exc}")
+        messages.error(request, f"The payout could not be made: {getattr(exc, 'user_message', None) or 'please try again later'}.")
     else:
-        messages.success(request, f"Payout of {payout.amount} {payout.currency.upper()} is on its way.")
+        messages.success(request, f"A payout of {payout.amount} {payout.currency.upper()} is on its way to your bank.")
+    return redirect("shop:dashboard")
+
+
+@login_required
+@require_POST
+def add_bank_account(request):
+    """Add a bank account in a currency the seller has sales in but no bank account for."""
+    account = _seller_or_redirect(request)
+    currency = request.POST.get("currency", "").lower()
+    if account is None or currency not in EURO_BANK:
+        return redirect("shop:dashboard")
+    try:
+        external_accounts.create(account, bank_account={
+            **EURO_BANK[currency], "account_holder_name": request.user.get_full_name() or request.user.username,
+            "account_holder_type": "individual",
+        })
+    except (stripe.StripeError, PinaxConnectError) as exc:
+        messages.error(request, f"Stripe did not accept the bank account: {getattr(exc, 'user_message', None) or 'please try again later'}.")
+    else:
+        messages.success(request, f"Your {currency.upper()} bank account was added; you can be paid out in {currency.upper()}.")
     return redirect("shop:dashboard")
 
 
@@ -231,21 +327,44 @@ def express_dashboard(request):
 
 
 @login_required
-@require_POST
 def refund_sale(request, pk):
-    """Refund a sale in full: the seller's transfer is reversed and our fee given back.
+    """Refund a sale, in full or in part, after the seller confirmed it.
 
-    The purchase becomes ``refunded`` through the ``charge.refunded`` webhook.
+    GET shows what will happen; POST refunds. The transfer to the seller is reversed
+    by the same amount and our fee given back in proportion (Stripe's
+    ``reverse_transfer`` / ``refund_application_fee``). The purchase records the
+    refund through the ``charge.refunded`` webhook; a full refund takes the item back.
     """
-    purchase = get_object_or_404(Purchase, pk=pk, item__seller=request.user, status=Purchase.PAID)
-    intent = purchase.payment_intent
-    if intent is None:
-        messages.error(request, "This payment is not mirrored yet; try again in a moment.")
+    purchase = get_object_or_404(Purchase.objects.select_related("item", "buyer"), pk=pk,
+                                 item__seller=request.user, status=Purchase.PAID)
+    form = RefundForm(request.POST or None, purchase=purchase)
+    if request.method == "POST" and form.is_valid():
+        intent = purchase.payment_intent
+        if intent is None:
+            messages.error(request, "This payment is not recorded yet; try again in a moment.")
+            return redirect("shop:dashboard")
+        amount = form.cleaned_data["amount"]
+        full = amount == purchase.refundable and purchase.amount_refunded == 0
+        try:
+            refunds.create(
+                intent, None if full else amount, reason="requested_by_customer",
+                reverse_transfer=True, refund_application_fee=True,
+                # One refund per confirmed form: a double submit is the same request to Stripe.
+                idempotency_key=f"shop-refund-{purchase.pk}-{form.cleaned_data['token']}",
+            )
+        except (stripe.StripeError, PinaxConnectError) as exc:
+            messages.error(request, f"The refund could not be made: {getattr(exc, 'user_message', None) or 'please try again later'}.")
+        else:
+            messages.success(request, f"{amount} {purchase.currency.upper()} of {purchase.item} "
+                                      f"{'is' if full else 'are'} being refunded to {purchase.buyer}.")
         return redirect("shop:dashboard")
-    try:
-        refunds.create(intent, reason="requested_by_customer", reverse_transfer=True, refund_application_fee=True)
-    except (stripe.StripeError, PinaxConnectError) as exc:
-        messages.error(request, f"Refund failed: {exc}")
-    else:
-        messages.success(request, f"{purchase.item} was refunded to {purchase.buyer}.")
-    return redirect("shop:dashboard")
+    return render(request, "shop/refund_confirm.html", {"purchase": purchase, "form": form})
+
+
+@login_required
+def embedded_onboarding(request):
+    """Stripe's embedded onboarding (Connect.js) for the seller's account; see docs/embedded.md."""
+    account = _seller_or_redirect(request)
+    if account is None:
+        return redirect("shop:become_seller")
+    return render(request, "shop/embedded_onboarding.html", {"account": account})

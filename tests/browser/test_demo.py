@@ -244,9 +244,9 @@ def play_story(s, page, server):
     page.select_option("[name=payment_method]", "pm_card_visa")
     page.click("#pay")
     # The payment_intent.succeeded webhook granted the item.
-    assert page.inner_text("#purchase-status") == "paid"
+    assert page.inner_text("#purchase-status") == "Paid"
     assert "Pick-up code MUG-42" in s.text("#content")
-    assert "3.00 USD" in s.text()  # the mirrored PaymentIntent's application fee
+    assert "3.00 USD" in s.text()  # the marketplace's fee
     s.shot("paid-with-payment-intent")
 
     # 4b. The same through Stripe Checkout (the fake's hosted page is served by the site).
@@ -257,7 +257,7 @@ def play_story(s, page, server):
     s.shot("checkout-page")
     page.click("#checkout-pay")
     assert "session_id=cs_test_" in page.url
-    assert page.inner_text("#purchase-status") == "paid"  # checkout.session.completed
+    assert page.inner_text("#purchase-status") == "Paid"  # checkout.session.completed
     assert "Chapter 1" in s.text("#content")
     s.go("/purchases/")
     s.shot("buyer-purchases")
@@ -266,14 +266,17 @@ def play_story(s, page, server):
     # balance once the application fee was taken back (30.00 - 3.00).
     s.log_in("sally", "correct-horse-battery")
     s.dashboard()
-    assert "Handmade mug" in s.text("#sales") and "paid" in s.text("#sales")
+    assert "Handmade mug" in s.text("#sales") and "Paid" in s.text("#sales")
     assert "30.00 USD" in s.text("#transfers")
     assert s.text("#balance .available") == "27.00 USD"
     s.shot("seller-dashboard")
 
     # 7. Refund the sale: the transfer is reversed, the fee given back, access revoked.
-    page.click("#sales button.danger")
-    assert "refunded" in s.text("#sales")  # charge.refunded webhook
+    page.click("#sales a.danger")
+    assert "cannot be undone" in s.text()
+    s.shot("refund-confirmation")
+    page.click("#confirm-refund")
+    assert "Refunded" in s.text("#sales")  # charge.refunded webhook
     assert s.text("#balance .available") == "0.00 USD"
     assert s.text("#transfers .reversed") == "30.00 USD"
     s.shot("refunded")
@@ -282,7 +285,7 @@ def play_story(s, page, server):
     s.log_in("buyer", server.password)
     s.go(mug_url.removeprefix(server.url))
     page.click("#pay")
-    assert page.inner_text("#purchase-status") == "paid"
+    assert page.inner_text("#purchase-status") == "Paid"
     s.log_in("sally", "correct-horse-battery")
     s.dashboard()
     page.click("#payout-usd")
@@ -353,6 +356,6 @@ def play_story(s, page, server):
     server.start()
     s.log_in("sally", "correct-horse-battery")
     s.dashboard()
-    assert "refunded" in s.text("#sales") and "paid" in s.text("#payouts")
+    assert "Refunded" in s.text("#sales") and "paid" in s.text("#payouts")
     assert page.inner_text("#charges-enabled") == "yes"
     s.shot("after-restart")

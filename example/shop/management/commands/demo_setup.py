@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from pinax_connect.actions import accounts
 
@@ -31,6 +31,10 @@ class Command(BaseCommand):
     help = "Create the demo users (admin, seller with a custom account and an item, buyer) and print their logins."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            # Users with a password written to disk belong on a developer's machine only.
+            raise CommandError("demo_setup creates users with a known password: it runs in demo mode only "
+                               "(MARKETPLACE_DEMO=1). Create real users with `manage.py createsuperuser`.")
         password = self.demo_password()
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
