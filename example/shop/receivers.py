@@ -22,11 +22,14 @@ receiver"):
 """
 import logging
 
+import stripe
 from django.core.mail import send_mail
 from django.dispatch import receiver
 from django.utils import timezone
 
 from pinax_connect import money
+from pinax_connect.actions import accounts
+from pinax_connect.exceptions import PinaxConnectError
 from pinax_connect.models import Account, PaymentIntent
 from pinax_connect.signals import WEBHOOK_SIGNALS
 
@@ -162,22 +165,25 @@ def charge_refunded(sender, event, stripe_object, **kwargs):
 def account_updated(sender, event, stripe_object, **kwargs):
     """Tell a seller when Stripe starts asking for more information.
 
-    Only when the list of what is due *grew* compared with the event's previous
-    attributes, so the updates Stripe sends while it works through what the seller
-    just submitted (requirements moving from ``currently_due`` to
-    ``pending_verification``) do not mail them about what they already entered.
+    An event is a snapshot: while a seller submits a form that takes several API
+    calls (the company wizard creates the account, then its representative and
+    owners), Stripe sends an ``account.updated`` for each step, and the early ones
+    list what the later calls provide. Mailing from the snapshot told sellers to
+    enter what they had just entered. So the receiver asks Stripe for the account as
+    it is now, and mails only what is due now and was not due before this change.
     """
     account = Account.objects.filter(stripe_id=stripe_object.get("id")).select_related("user").first()
     if account is None or account.user is None or account.type != "custom" or not account.user.email:
         return
     previous = ((event.payload.get("data") or {}).get("previous_attributes") or {}).get("requirements")
-    if not isinstance(previous, dict):
-        return
-    now_due = set(account.verification_fields_needed or [])
+    if not isinstance(previous, dict) or not ({"currently_due", "past_due"} & set(previous)):
+        return  # what is due did not change in this update
     before = set(previous.get("currently_due") or []) | set(previous.get("past_due") or [])
-    if "currently_due" not in previous and "past_due" not in previous:
-        return  # the lists did not change in this update
-    new = sorted(now_due - before)
+    try:
+        account = accounts.sync_account(account)
+    except (stripe.StripeError, PinaxConnectError):
+        return  # the next account.updated tries again
+    new = [path for path in account.verification_fields_needed or [] if path not in before]
     if new:
         send_mail(
             "Your payment account needs more information",
