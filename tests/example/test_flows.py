@@ -182,3 +182,22 @@ def test_home_page_is_paginated_with_one_query_for_the_sellers(db, client):
     assert count() == few
     text = _page(client, reverse("shop:home"))
     assert "Page 1 of 2" in text and text.count('href="/items/') == 25
+
+
+def test_demo_state_is_written_only_after_writes(fake, client, settings):
+    from fakestripe import fake as demo
+
+    assert demo.get_fake().request_log_limit == demo.REQUEST_LOG_LIMIT
+    path = settings.FAKE_STRIPE_STATE_FILE
+    seller, account = ready_seller()
+    mug = item(seller)
+    demo.save()
+    path.unlink()
+    for url in (reverse("shop:home"), mug.get_absolute_url()):
+        assert client.get(url).status_code == 200
+    assert not path.exists()  # anonymous reading writes nothing
+    _as(client, seller)
+    assert client.get(reverse("shop:dashboard")).status_code == 200  # reads the balance: a GET
+    assert not path.exists()
+    _as(client, user("buyer")).post(reverse("shop:checkout", args=[mug.pk]))
+    assert path.exists()
