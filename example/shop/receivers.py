@@ -31,6 +31,7 @@ from pinax_connect import money
 from pinax_connect.actions import accounts
 from pinax_connect.exceptions import PinaxConnectError
 from pinax_connect.models import Account, PaymentIntent
+from pinax_connect.requirement_labels import describe_list
 from pinax_connect.signals import WEBHOOK_SIGNALS
 
 from .models import Purchase
@@ -187,7 +188,7 @@ def account_updated(sender, event, stripe_object, **kwargs):
     if new:
         send_mail(
             "Your payment account needs more information",
-            "Stripe asks for: %s. Please visit your seller dashboard." % ", ".join(new),
+            "Stripe asks for: %s. Please visit your seller dashboard." % describe_list(new),
             None,
             [account.user.email],
         )

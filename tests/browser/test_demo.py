@@ -297,7 +297,8 @@ def play_story(s, page, server):
 
     # 6. Verification loop: Stripe asks for more (account.updated), the seller answers.
     page.click("#raise-requirements")
-    assert "individual.id_number" in s.text("#requirements") and "Due by" in s.text("#requirements")
+    assert "ID number" in s.text("#requirements") and "Please provide it by" in s.text("#requirements")
+    assert "individual.id_number" not in s.text("#requirements") and ".." not in s.text("#requirements")
     s.shot("requirements-raised")
     page.click("#provide-info")
     s.shot("additional-info-form")
