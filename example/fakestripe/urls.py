@@ -12,4 +12,5 @@ urlpatterns = [
     path("checkout/<str:session_id>", views.checkout, name="checkout"),
     path("demo/raise-requirements/", views.raise_requirements, name="raise_requirements"),
     path("demo/settle-payouts/", views.settle_payouts, name="settle_payouts"),
+    path("demo/complete-embedded/", views.complete_embedded, name="complete_embedded"),
 ]

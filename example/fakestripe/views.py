@@ -21,8 +21,8 @@ from shop.models import seller_account
 from .fake import get_fake
 
 TEST_CARDS = [
-    ("pm_card_visa", "4242 4242 4242 4242 (succeeds)"),
-    ("pm_card_chargeDeclined", "4000 0000 0000 0002 (declined)"),
+    ("pm_card_visa", "4242 4242 4242 4242 — payment succeeds"),
+    ("pm_card_chargeDeclined", "4000 0000 0000 0002 — the bank declines it"),
 ]
 # What the "Stripe asks for more" button requests, and how long the seller has.
 RAISED_FIELDS = ["individual.id_number"]
@@ -104,3 +104,14 @@ def settle_payouts(request):
     if account is not None:
         get_fake().pay_out(account=account.stripe_id)
     return redirect("shop:dashboard")
+
+
+@login_required
+@require_POST
+def complete_embedded(request):
+    """Demo: what the seller does in Stripe's embedded onboarding form (Connect.js)."""
+    account = seller_account(request.user)
+    if account is None:
+        return redirect("shop:become_seller")
+    get_fake().complete_onboarding(account.stripe_id)
+    return redirect("shop:express_return")

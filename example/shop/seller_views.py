@@ -6,13 +6,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView
 
 from pinax_connect import readiness
-from pinax_connect.actions import accounts, balances, external_accounts, onboarding, payouts, refunds
+from pinax_connect.actions import (
+    account_sessions,
+    accounts,
+    balances,
+    external_accounts,
+    onboarding,
+    payouts,
+    refunds,
+)
 from pinax_connect.exceptions import AccountOwnedByAnotherUser, OAuthStateMismatch, PinaxConnectError
 from pinax_connect.forms import AdditionalCustomAccountForm, CustomAccountWizard, InitialCustomAccountForm
 from pinax_connect.models import ExternalAccount, Payout, Transfer
@@ -361,10 +370,52 @@ def refund_sale(request, pk):
     return render(request, "shop/refund_confirm.html", {"purchase": purchase, "form": form})
 
 
+# ---- 4. Embedded onboarding: Stripe's own form inside our page (Connect.js) -----------
+
+EMBEDDED_COMPONENTS = ["notification_banner", "account_onboarding"]
+
+
+@login_required
+@require_POST
+def embedded_start(request):
+    """An account for embedded onboarding (Stripe's form runs inside our page)."""
+    if seller_account(request.user) is None:
+        accounts.create(request.user, SELLER_COUNTRY, type="express", email=request.user.email or None,
+                        capabilities=EXPRESS_CAPABILITIES)
+    return redirect("shop:embedded_onboarding")
+
+
 @login_required
 def embedded_onboarding(request):
-    """Stripe's embedded onboarding (Connect.js) for the seller's account; see docs/embedded.md."""
+    """Stripe's embedded onboarding for the seller's account; see docs/embedded.md.
+
+    The Account Session's secret is made for this page load and never stored.
+    """
     account = _seller_or_redirect(request)
     if account is None:
         return redirect("shop:become_seller")
-    return render(request, "shop/embedded_onboarding.html", {"account": account})
+    try:
+        client_secret = account_sessions.create(account, EMBEDDED_COMPONENTS)
+    except (stripe.StripeError, PinaxConnectError):
+        messages.error(request, "Stripe's onboarding could not be loaded right now. Please try again.")
+        return redirect("shop:dashboard")
+    return render(request, "shop/embedded_onboarding.html", {
+        "account": account,
+        "client_secret": client_secret,
+        "components": ",".join(EMBEDDED_COMPONENTS),
+        "exit_url": reverse("shop:express_return"),
+        "refresh_url": reverse("shop:embedded_session"),
+    })
+
+
+@login_required
+@require_POST
+def embedded_session(request):
+    """A fresh client secret when the page outlives its Account Session (Connect.js asks)."""
+    account = seller_account(request.user)
+    if account is None:
+        return JsonResponse({"error": "no account"}, status=404)
+    try:
+        return JsonResponse({"client_secret": account_sessions.create(account, EMBEDDED_COMPONENTS)})
+    except (stripe.StripeError, PinaxConnectError):
+        return JsonResponse({"error": "unavailable"}, status=503)

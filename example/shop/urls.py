@@ -31,5 +31,7 @@ urlpatterns = [
     path("dashboard/bank-accounts/add/", seller_views.add_bank_account, name="add_bank_account"),
     path("dashboard/express/", seller_views.express_dashboard, name="express_dashboard"),
     path("dashboard/sales/<int:pk>/refund/", seller_views.refund_sale, name="refund"),
+    path("sell/embedded/", seller_views.embedded_start, name="embedded_start"),
     path("dashboard/embedded/", seller_views.embedded_onboarding, name="embedded_onboarding"),
+    path("dashboard/embedded/session/", seller_views.embedded_session, name="embedded_session"),
 ]

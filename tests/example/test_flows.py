@@ -201,3 +201,30 @@ def test_demo_state_is_written_only_after_writes(fake, client, settings):
     assert not path.exists()
     _as(client, user("buyer")).post(reverse("shop:checkout", args=[mug.pk]))
     assert path.exists()
+
+
+def test_embedded_onboarding_creates_a_session_and_offline_shows_a_stand_in(fake, client):
+    seller = user("emma")
+    _as(client, seller).post(reverse("shop:embedded_start"))
+    account = Account.objects.get(user=seller)
+    assert not account.charges_enabled
+    text = _page(client, reverse("shop:embedded_onboarding"))
+    (session,) = [r for r in fake.requests if r.path == "/v1/account_sessions"]
+    assert session.params["account"] == account.stripe_id
+    assert 'id="embedded-stand-in"' in text and account.stripe_id in text
+    response = client.post(reverse("shop:embedded_session"))
+    secret = response.json()["client_secret"]
+    assert secret not in text  # each page load gets its own, and the stand-in shows none
+    response = client.post(reverse("fakestripe:complete_embedded"), follow=True)
+    assert "Your Express account is set up." in response.content.decode()
+    account.refresh_from_db()
+    assert account.charges_enabled
+
+
+def test_embedded_onboarding_online_renders_connect_js(fake, client, settings):
+    settings.FAKE_STRIPE = False  # the template as it renders against Stripe
+    seller = user("olga")
+    _as(client, seller).post(reverse("shop:embedded_start"))
+    text = _page(client, reverse("shop:embedded_onboarding"))
+    assert "connect-js.stripe.com" in text and 'data-component="account-onboarding"' in text
+    assert settings.PINAX_CONNECT_PUBLISHABLE_KEY in text
