@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from pinax_connect.client import get_client
 from pinax_connect.money import from_minor
 from pinax_connect.testing import FakeStripeError
 from shop.models import seller_account
@@ -115,3 +116,16 @@ def complete_embedded(request):
         return redirect("shop:become_seller")
     get_fake().complete_onboarding(account.stripe_id)
     return redirect("shop:express_return")
+
+
+@require_POST
+def expire_checkout(request, session_id):
+    """Demo: the buyer left the payment page open until it expired (``checkout.session.expired``)."""
+    fake = get_fake()
+    try:
+        session = fake.find(session_id, None, "checkout.session")
+    except FakeStripeError:
+        raise Http404("No such checkout session") from None
+    if session["status"] == "open":
+        get_client().v1.checkout.sessions.expire(session_id)
+    return redirect(session["cancel_url"] or "/")
