@@ -39,6 +39,15 @@ def _stripe_failed(form):
         form.add_error(None, "Stripe could not process this right now. Please try again.")
 
 
+def _account_created(request, account):
+    """Tell the seller where they stand: ready to sell, or what Stripe still needs."""
+    if account is not None and readiness.is_ready(account, "destination_charges"):
+        messages.success(request, "Your payment account is ready.")
+    else:
+        messages.info(request, "Your payment account was created. Stripe still needs a few details before you "
+                               "can sell: see below.")
+
+
 @login_required
 def become_seller(request):
     if seller_account(request.user):
@@ -61,11 +70,11 @@ class CustomAccountView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            form.save()
+            account = form.save()
         except (stripe.StripeError, PinaxConnectError):
             _stripe_failed(form)
             return self.form_invalid(form)
-        messages.success(self.request, "Your payment account is ready.")
+        _account_created(self.request, account)
         return super().form_valid(form)
 
 
@@ -77,7 +86,7 @@ class CustomAccountWizardView(LoginRequiredMixin, CustomAccountWizard):
     success_url = reverse_lazy("shop:dashboard")
 
     def finished(self, account):
-        messages.success(self.request, "Your payment account is ready.")
+        _account_created(self.request, account)
         return super().finished(account)
 
 
