@@ -182,6 +182,20 @@ def _seller_or_redirect(request):
     return account
 
 
+def not_ready_because(account):
+    """Why ``account`` cannot receive payments yet, as a sentence (``""`` when it can)."""
+    missing = readiness.missing(account, "destination_charges")
+    if not missing:
+        return ""
+    if account.verification_fields_needed:
+        return "Stripe needs the information listed above first."
+    if any(readiness.capability_status(account, name) == "pending" for name in missing):
+        return "Stripe is checking the details you sent; this usually takes a few minutes."
+    if not account.details_submitted:
+        return "Finish setting up your payment account first."
+    return "Stripe has not enabled payments for your account yet."
+
+
 def payout_currencies(account):
     """Currencies ``account`` can be paid out in: those of its bank accounts (or cards)."""
     return set(ExternalAccount.objects.filter(account=account).values_list("currency", flat=True))
@@ -230,6 +244,7 @@ def dashboard(request):
         "balance": balance,
         "balance_rows": balance_rows(account, balance),
         "can_sell": readiness.is_ready(account, "destination_charges"),
+        "not_ready_because": not_ready_because(account),
         "external_accounts": ExternalAccount.objects.filter(account=account),
         "transfers": Transfer.objects.filter(destination=account).order_by("-created"),
         "payouts": Payout.objects.filter(stripe_account=account).order_by("-created"),

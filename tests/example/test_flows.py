@@ -228,3 +228,21 @@ def test_embedded_onboarding_online_renders_connect_js(fake, client, settings):
     text = _page(client, reverse("shop:embedded_onboarding"))
     assert "connect-js.stripe.com" in text and 'data-component="account-onboarding"' in text
     assert settings.PINAX_CONNECT_PUBLISHABLE_KEY in text
+
+
+def test_unready_seller_is_told_why(fake, client):
+    seller = user("petra")
+    Account.objects.create(stripe_id="acct_petra00000000001", user=seller, type="custom", details_submitted=True,
+                           capabilities={"transfers": "pending"})
+    text = _page(_as(client, seller), reverse("shop:dashboard"))
+    assert "You can list items once" in text and "Stripe is checking the details you sent" in text
+    response = client.post(reverse("shop:item_create"), {"title": "t", "content": "c", "price": "5.00",
+                                                          "currency": "usd"})
+    assert response.status_code == 302 and not Item.objects.exists()
+
+
+def test_the_more_information_page_is_never_empty(shop, client):
+    seller, account, buyer = shop
+    response = _as(client, seller).get(reverse("shop:verify_account"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("shop:dashboard")
+    assert "Stripe needs nothing more from you right now." in response.content.decode()
