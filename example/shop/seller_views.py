@@ -388,8 +388,8 @@ def refund_sale(request, pk):
         except (stripe.StripeError, PinaxConnectError) as exc:
             messages.error(request, f"The refund could not be made: {getattr(exc, 'user_message', None) or 'please try again later'}.")
         else:
-            messages.success(request, f"{amount} {purchase.currency.upper()} of {purchase.item} "
-                                      f"{'is' if full else 'are'} being refunded to {purchase.buyer}.")
+            messages.success(request, f"Refunding {amount} {purchase.currency.upper()} to {purchase.buyer} "
+                                      f"for {purchase.item}.")
         return redirect("shop:dashboard")
     return render(request, "shop/refund_confirm.html", {"purchase": purchase, "form": form})
 

@@ -11,6 +11,7 @@ Screenshots of each step go to ``test-artifacts/demo/``.
 Runs in the SQLite pass only: the example uses its own SQLite database whatever the
 suite's database is, so the PostgreSQL pass would repeat the same run.
 """
+import json
 import os
 import socket
 import subprocess
@@ -80,7 +81,7 @@ class DemoServer:
     def setup(self):
         self.manage("migrate", "--noinput")
         self.manage("demo_setup")
-        return (self.data_dir / "demo-password.txt").read_text().strip()
+        return json.loads((self.data_dir / "demo-passwords.json").read_text())
 
     def start(self):
         self.process = subprocess.Popen(
@@ -108,7 +109,7 @@ class DemoServer:
 @pytest.fixture(scope="module")
 def server(browser, tmp_path_factory):  # after `browser`: no server when the test is skipped
     server = DemoServer(tmp_path_factory.mktemp("demo-data"))
-    server.password = server.setup()
+    server.passwords = server.setup()
     server.start()
     yield server
     server.stop()
@@ -274,7 +275,7 @@ def play_story(s, page, server):
     s.shot("item-listed")
 
     # 4a. A buyer pays with a card: a destination charge with an application fee.
-    s.log_in("buyer", server.password)
+    s.log_in("buyer", server.passwords["buyer"])
     s.go(mug_url.removeprefix(server.url))
     assert "Pick-up code" not in s.text()
     page.select_option("[name=payment_method]", "pm_card_chargeDeclined")
@@ -322,7 +323,7 @@ def play_story(s, page, server):
     s.shot("refunded")
 
     # A second sale, paid out by hand ("pay out now"), then settled by the (fake) bank.
-    s.log_in("buyer", server.password)
+    s.log_in("buyer", server.passwords["buyer"])
     s.go(mug_url.removeprefix(server.url))
     page.click("#pay")
     assert page.inner_text("#purchase-status") == "Paid"
@@ -358,7 +359,7 @@ def play_story(s, page, server):
     s.shot("negative-balance-after-refund")
 
     # A partial refund of a third sale: the buyer keeps the item.
-    s.log_in("buyer", server.password)
+    s.log_in("buyer", server.passwords["buyer"])
     s.go(mug_url.removeprefix(server.url))
     page.click("#pay")
     third = page.url
@@ -369,7 +370,7 @@ def play_story(s, page, server):
     s.shot("partial-refund")
     page.click("#confirm-refund")
     assert "10.00 USD refunded" in s.text("#sales")
-    s.log_in("buyer", server.password)
+    s.log_in("buyer", server.passwords["buyer"])
     s.go(third.removeprefix(server.url))
     assert page.inner_text("#purchase-status") == "Paid" and "10.00 USD refunded" in s.text()
     assert "pi_" not in s.text() and "ch_" not in s.text()
@@ -388,7 +389,7 @@ def play_story(s, page, server):
     s.fill({"title": "Euro cup", "content": "Pick-up code CUP-3", "price": "12.00", "currency": "eur"})
     s.submit()
     cup_url = page.url
-    s.log_in("buyer", server.password)
+    s.log_in("buyer", server.passwords["buyer"])
     s.go(teapot_url.removeprefix(server.url))
     page.click("#pay")
     assert page.inner_text("#purchase-status") == "Paid"
@@ -404,7 +405,7 @@ def play_story(s, page, server):
     s.shot("eur-paid-out")
 
     # Checkout abandoned, resumed, expired and started again; another one cancelled.
-    s.log_in("buyer", server.password)
+    s.log_in("buyer", server.passwords["buyer"])
     s.go(cup_url.removeprefix(server.url))
     page.click("#checkout")
     page.click("#checkout-back")
@@ -499,7 +500,7 @@ def play_story(s, page, server):
     assert page.url.endswith("/dashboard/") and "You can list items once" in s.text(".messages")
 
     # The admin, styled; staff list an item for the unready company; buyers get a sentence.
-    s.log_in("admin", server.password)
+    s.log_in("admin", server.passwords["admin"])
     s.go("/admin/")
     assert page.evaluate("getComputedStyle(document.querySelector('#header')).backgroundColor") != "rgba(0, 0, 0, 0)"
     s.shot("admin")
@@ -507,7 +508,7 @@ def play_story(s, page, server):
     page.select_option("[name=seller]", label="carla")
     s.fill({"title": "Company vase", "content": "Vase code V-1", "price": "15.00", "currency": "usd"})
     page.click("[name=_save]")
-    s.log_in("buyer", server.password)
+    s.log_in("buyer", server.passwords["buyer"])
     s.go("/")
     page.click("text=Company vase")
     assert "This seller cannot take payments right now." in s.text() and page.locator("#pay").count() == 0

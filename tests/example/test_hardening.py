@@ -55,7 +55,18 @@ def test_secret_key_comes_from_the_environment_outside_demo_mode(tmp_path):
 def test_demo_users_are_created_only_in_demo_mode(tmp_path):
     result = _run(["manage.py", "demo_setup"], PRODUCTION_ENV, tmp_path)
     assert result.returncode != 0 and "demo mode" in result.stderr
-    assert not (tmp_path / "demo-password.txt").exists()
+    assert not (tmp_path / "demo-passwords.json").exists()
+
+
+def test_demo_users_get_their_own_passwords(tmp_path):
+    assert _run(["manage.py", "migrate", "-v", "0"], {}, tmp_path).returncode == 0
+    result = _run(["manage.py", "demo_setup"], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    passwords = json.loads((tmp_path / "demo-passwords.json").read_text())
+    assert len(set(passwords.values())) == 3 and all(p in result.stdout for p in passwords.values())
+    assert (tmp_path / "demo-passwords.json").stat().st_mode & 0o077 == 0
 
 
 def test_pages_cannot_be_framed(client, db):
