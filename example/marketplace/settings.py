@@ -5,8 +5,8 @@ Two modes, chosen by the environment:
 * **Demo mode** (the default when ``STRIPE_SECRET_KEY`` is unset, or with
   ``MARKETPLACE_DEMO=1``): pinax_connect's ``FakeStripe`` answers every API call
   (unless a key is set) and the ``fakestripe`` app stands in for Stripe's hosted
-  pages and webhooks. ``DEBUG`` is on, the site is served over plain HTTP on
-  127.0.0.1, and ``manage.py demo_setup`` may create demo users.
+  pages and webhooks. The site is served over plain HTTP on 127.0.0.1, and
+  ``manage.py demo_setup`` may create demo users; ``DEBUG`` is on only offline.
 * **Otherwise** (``STRIPE_SECRET_KEY`` set, with ``STRIPE_PUBLISHABLE_KEY``,
   ``STRIPE_WEBHOOK_SECRET`` and ``STRIPE_CLIENT_ID``): everything a deployment needs
   comes from the environment and the defaults are the safe ones — ``DEBUG`` off,
@@ -47,8 +47,8 @@ if FAKE_STRIPE and not DEMO_MODE:
     raise ImproperlyConfigured("Set STRIPE_SECRET_KEY (or MARKETPLACE_DEMO=1 for the offline demo).")
 
 # Django's debug page shows the frames of a failing Stripe call, Authorization header
-# included: never on by default outside the demo.
-DEBUG = env_flag("DJANGO_DEBUG", DEMO_MODE)
+# included: on by default only offline, where the key is the fake's.
+DEBUG = env_flag("DJANGO_DEBUG", FAKE_STRIPE)
 
 
 def _demo_secret_key():

@@ -42,6 +42,9 @@ def test_check_deploy_is_clean_outside_demo_mode(tmp_path):
 def test_debug_is_off_with_a_real_key_and_on_only_in_demo_mode(tmp_path):
     assert _setting("DEBUG", PRODUCTION_ENV, tmp_path) == "False"
     assert _setting("DEBUG", {}, tmp_path) == "True"  # offline demo
+    # Demo conveniences against Stripe's test mode, but no debug page printing the key.
+    assert _setting("DEBUG", {**PRODUCTION_ENV, "MARKETPLACE_DEMO": "1"}, tmp_path) == "False"
+    assert _setting("SECURE_SSL_REDIRECT", {**PRODUCTION_ENV, "MARKETPLACE_DEMO": "1"}, tmp_path) == "False"
 
 
 def test_secret_key_comes_from_the_environment_outside_demo_mode(tmp_path):
