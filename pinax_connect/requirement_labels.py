@@ -185,6 +185,14 @@ def requirement(path: object) -> Requirement:
     return Requirement(key, _humanize(key), "", group, (text,))
 
 
+def known(path: object) -> bool:
+    """True when the table has words for ``path`` (False: the readable fallback is used)."""
+    scope, rest = _split(str(path or "").strip())
+    if scope is not None:
+        return _fold(rest) in PERSON_FIELDS
+    return _fold(str(path or "").strip()) in ACCOUNT_FIELDS
+
+
 def label(path: object) -> str:
     """The label of a requirement path, e.g. ``"Representative: date of birth"``."""
     return str(requirement(path).label)

@@ -82,3 +82,21 @@ def test_template_tag_renders_groups_deadline_and_errors():
     assert "About you" in html and "ID number" in html and "Your bank" in html
     assert "9 December 2026, or payments" in html and "Website: the website address is not valid." in html
     assert "individual.id_number" not in html and "Acceptance of Stripe&#x27;s terms of service" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [
+    {"type": "express", "country": "US"},
+    {"type": "custom", "country": "US", "business_type": "individual"},
+    {"type": "custom", "country": "US", "business_type": "company"},
+    {"type": "custom", "country": "DE", "business_type": "individual"},
+])
+def test_every_path_the_fake_asks_for_has_words(fake_stripe, params):
+    from pinax_connect.client import get_client
+
+    caps = {"card_payments": {"requested": True}, "transfers": {"requested": True}}
+    account = get_client().v1.accounts.create({**params, "capabilities": caps})
+    requirements = account.to_dict()["requirements"]
+    paths = set(requirements["currently_due"]) | set(requirements["eventually_due"])
+    assert paths
+    assert sorted(p for p in paths if not rl.known(p)) == []
