@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView
 
@@ -37,6 +38,18 @@ def _stripe_failed(form):
     """After a failed ``save()``: the form carries Stripe's message when it could place it."""
     if not form.errors:
         form.add_error(None, "Stripe could not process this right now. Please try again.")
+
+
+STRIPE_TERMS_URL = "https://stripe.com/connect-account/legal"
+
+
+def _link_terms(form):
+    """The terms checkbox links to the agreement it accepts (the form's help text is plain text)."""
+    field = form.fields.get("tos_acceptance")
+    if field is not None:
+        field.help_text = format_html('<a href="{}" target="_blank" rel="noopener">Read the Stripe Connected '
+                                      "Account Agreement</a>", STRIPE_TERMS_URL)
+    return form
 
 
 def _account_created(request, account):
@@ -68,6 +81,9 @@ class CustomAccountView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request, "country": SELLER_COUNTRY}
 
+    def get_form(self, form_class=None):
+        return _link_terms(super().get_form(form_class))
+
     def form_valid(self, form):
         try:
             account = form.save()
@@ -84,6 +100,9 @@ class CustomAccountWizardView(LoginRequiredMixin, CustomAccountWizard):
     template_name = "shop/wizard_step.html"
     country = SELLER_COUNTRY
     success_url = reverse_lazy("shop:dashboard")
+
+    def get_form(self, *args, **kwargs):
+        return _link_terms(super().get_form(*args, **kwargs))
 
     def finished(self, account):
         _account_created(self.request, account)

@@ -246,3 +246,9 @@ def test_the_more_information_page_is_never_empty(shop, client):
     response = _as(client, seller).get(reverse("shop:verify_account"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("shop:dashboard")
     assert "Stripe needs nothing more from you right now." in response.content.decode()
+
+
+def test_the_terms_checkbox_links_to_the_agreement(db, client):
+    _as(client, user("tina"))
+    text = _page(client, reverse("shop:custom_account"))
+    assert '<a href="https://stripe.com/connect-account/legal"' in text
