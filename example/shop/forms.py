@@ -33,9 +33,14 @@ class ItemForm(forms.ModelForm):
         fields = ["title", "description", "content", "price", "currency"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "content": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, currencies=("usd",), **kwargs):
+    def __init__(self, *args, currencies=("usd",), payable=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [(c, c.upper()) for c in currencies]
+        elsewhere = [c.upper() for c in currencies if payable is not None and c not in payable]
+        if elsewhere:
+            self.fields["currency"].help_text = (
+                f"Sales in {', '.join(elsewhere)} wait in your balance until you add a bank account in that "
+                "currency (the dashboard offers it).")
 
     def clean(self):
         """A price Stripe will charge: positive, at least its minimum, in the currency's decimals."""

@@ -290,7 +290,8 @@ class ItemCreateView(LoginRequiredMixin, CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "currencies": settings.MARKETPLACE_CURRENCIES}
+        return {**super().get_form_kwargs(), "currencies": settings.MARKETPLACE_CURRENCIES,
+                "payable": payout_currencies(self.account)}
 
     def form_valid(self, form):
         form.instance.seller = self.request.user

@@ -252,3 +252,9 @@ def test_the_terms_checkbox_links_to_the_agreement(db, client):
     _as(client, user("tina"))
     text = _page(client, reverse("shop:custom_account"))
     assert '<a href="https://stripe.com/connect-account/legal"' in text
+
+
+def test_the_item_form_says_which_currencies_wait_for_a_bank_account(shop, client):
+    seller, account, buyer = shop
+    text = _page(_as(client, seller), reverse("shop:item_create"))
+    assert "Sales in EUR wait in your balance until you add a bank account" in text and "Sales in USD" not in text

@@ -1,5 +1,4 @@
 """13.9: only a payment that really pays for a purchase grants it (see shop/receivers.py)."""
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
