@@ -100,3 +100,48 @@ def from_minor(amount, currency):
         raise ValueError(f"Stripe amounts are integers, got {amount!r}")
     digits = exponent(currency)
     return Decimal(amount).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
+
+
+# Stripe's smallest charge per settlement currency, in major units (docs.stripe.com/currencies,
+# "Minimum and maximum charge amounts"). Stripe refuses a smaller charge with
+# ``amount_too_small``; a currency not listed here has no minimum we know of beyond > 0.
+MINIMUM_CHARGE_AMOUNTS: dict[str, Decimal] = {
+    code: Decimal(value)
+    for code, value in {
+        "usd": "0.50", "aed": "2.00", "aud": "0.50", "bgn": "1.00", "brl": "0.50", "cad": "0.50",
+        "chf": "0.50", "czk": "15.00", "dkk": "2.50", "eur": "0.50", "gbp": "0.30", "hkd": "4.00",
+        "huf": "175.00", "inr": "0.50", "jpy": "50", "mxn": "10", "myr": "2", "nok": "3.00",
+        "nzd": "0.50", "pln": "2.00", "ron": "2.00", "sek": "3.00", "sgd": "0.50", "thb": "10",
+    }.items()
+}
+
+
+def minimum_charge_amount(currency: str) -> Decimal | None:
+    """The smallest amount Stripe charges in ``currency`` (major units), or ``None`` if unknown.
+
+    Validate prices with it before a buyer meets Stripe's ``amount_too_small``.
+    """
+    return MINIMUM_CHARGE_AMOUNTS.get(str(currency or "").strip().lower())
+
+
+def format_amount(amount: object, currency: object) -> str:
+    """``"-11.25 USD"``: an amount as people read it, in the currency's own decimals.
+
+    Meant for display of stored values, so it never raises: negative amounts
+    (refunds after a payout, disputes) keep their sign, ``None`` gives ``""``, and a
+    value this module would refuse (an unknown currency, more decimals than the
+    currency has) is shown as it is rather than breaking the page.
+    """
+    if amount is None or amount == "":
+        return ""
+    code = str(currency or "").strip()
+    try:
+        value = _as_decimal(amount)
+        digits = exponent(code)
+    except ValueError:
+        return f"{amount} {code.upper()}".strip()
+    quantum = Decimal(1).scaleb(-digits)
+    shown = value.quantize(quantum) if value == value.quantize(quantum) else value
+    if shown == 0:
+        shown = abs(shown)  # never "-0.00"
+    return f"{shown} {code.upper()}"

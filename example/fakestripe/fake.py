@@ -31,6 +31,24 @@ _lock = threading.RLock()  # the fake is not thread-safe: one request at a time 
 _depth = 0
 _fake = None
 _pending = []  # events waiting for delivery
+_dirty = False  # the fake's state changed since it was last saved
+REQUEST_LOG_LIMIT = 1000  # the demo runs for days: keep only the latest requests
+
+
+class DemoFakeStripe(FakeStripe):
+    """The fake, noting when a request may have changed its state (anything but GET)."""
+
+    def request(self, method, url, headers, post_data=None, *, _usage=None):
+        global _dirty
+        if method.upper() != "GET":
+            _dirty = True
+        return super().request(method, url, headers, post_data, _usage=_usage)
+
+
+def _queue(event):
+    global _dirty
+    _dirty = True
+    _pending.append(event)
 
 
 def get_fake():
@@ -39,8 +57,9 @@ def get_fake():
     with _lock:
         if _fake is None:
             path = settings.FAKE_STRIPE_STATE_FILE
-            _fake = FakeStripe.load(path) if os.path.exists(path) else FakeStripe()
-            _fake.listeners.append(_pending.append)
+            _fake = DemoFakeStripe.load(path) if os.path.exists(path) else DemoFakeStripe()
+            _fake.request_log_limit = REQUEST_LOG_LIMIT
+            _fake.listeners.append(_queue)
         return _fake
 
 
@@ -80,12 +99,20 @@ def deliver_pending():
 
 def save():
     """Write the fake's state next to the database (atomically), so a restart keeps it."""
+    global _dirty
     path = str(settings.FAKE_STRIPE_STATE_FILE)
     get_fake().dump(path + ".tmp")
     os.replace(path + ".tmp", path)
+    _dirty = False
 
 
-def settle():
-    """What the middleware does after a request: deliver the webhooks, then persist."""
+def settle(write=True):
+    """What the middleware does after a request: deliver the webhooks, then persist.
+
+    The state is written only when something may have changed it: a write request
+    to the fake, an event, or a POST to the site (the stand-in pages change the
+    fake through its test helpers). Reading pages costs no disk write.
+    """
     deliver_pending()
-    save()
+    if write or _dirty:
+        save()

@@ -24,5 +24,5 @@ class FakeStripeMiddleware:
             if location.startswith(STRIPE_HOSTED):
                 parts = urlsplit(location)
                 response["Location"] = f"{stand_in}{parts.path}?{parts.query}"
-            fake.settle()
+            fake.settle(write=request.method not in ("GET", "HEAD", "OPTIONS"))
             return response

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from pinax_connect.client import get_client
 from pinax_connect.money import from_minor
 from pinax_connect.testing import FakeStripeError
 from shop.models import seller_account
@@ -21,8 +22,8 @@ from shop.models import seller_account
 from .fake import get_fake
 
 TEST_CARDS = [
-    ("pm_card_visa", "4242 4242 4242 4242 (succeeds)"),
-    ("pm_card_chargeDeclined", "4000 0000 0000 0002 (declined)"),
+    ("pm_card_visa", "4242 4242 4242 4242 — payment succeeds"),
+    ("pm_card_chargeDeclined", "4000 0000 0000 0002 — the bank declines it"),
 ]
 # What the "Stripe asks for more" button requests, and how long the seller has.
 RAISED_FIELDS = ["individual.id_number"]
@@ -104,3 +105,27 @@ def settle_payouts(request):
     if account is not None:
         get_fake().pay_out(account=account.stripe_id)
     return redirect("shop:dashboard")
+
+
+@login_required
+@require_POST
+def complete_embedded(request):
+    """Demo: what the seller does in Stripe's embedded onboarding form (Connect.js)."""
+    account = seller_account(request.user)
+    if account is None:
+        return redirect("shop:become_seller")
+    get_fake().complete_onboarding(account.stripe_id)
+    return redirect("shop:express_return")
+
+
+@require_POST
+def expire_checkout(request, session_id):
+    """Demo: the buyer left the payment page open until it expired (``checkout.session.expired``)."""
+    fake = get_fake()
+    try:
+        session = fake.find(session_id, None, "checkout.session")
+    except FakeStripeError:
+        raise Http404("No such checkout session") from None
+    if session["status"] == "open":
+        get_client().v1.checkout.sessions.expire(session_id)
+    return redirect(session["cancel_url"] or "/")

@@ -45,17 +45,36 @@ class Item(models.Model):
         return seller_account(self.seller)
 
     def application_fee(self):
-        """The marketplace's cut, rounded down to the currency's minor unit."""
+        """The marketplace's cut, rounded down to the currency's minor unit (0 for a price Stripe refuses)."""
+        if not self.sellable:
+            return Decimal("0")
         minor = money.to_minor(self.price, self.currency) * settings.MARKETPLACE_FEE_PERCENT // 100
         return money.from_minor(minor, self.currency)
+
+    @property
+    def sellable(self):
+        """True when Stripe would charge this price (the form checks it; old rows may not)."""
+        try:
+            money.to_minor(self.price, self.currency)
+        except ValueError:
+            return False
+        return self.price >= (money.minimum_charge_amount(self.currency) or Decimal("0.01"))
 
     def is_owned_by(self, user):
         return user.is_authenticated and self.purchases.filter(buyer=user, status=Purchase.PAID).exists()
 
 
 class Purchase(models.Model):
-    PENDING, PAID, FAILED, REFUNDED = "pending", "paid", "failed", "refunded"
-    STATUSES = [(s, s) for s in (PENDING, PAID, FAILED, REFUNDED)]
+    PENDING, PAID, FAILED, REFUNDED, EXPIRED, CANCELLED = "pending", "paid", "failed", "refunded", "expired", "cancelled"
+    # What the buyer and the seller read.
+    STATUSES = [
+        (PENDING, "Waiting for payment"),
+        (PAID, "Paid"),
+        (FAILED, "Payment failed"),
+        (REFUNDED, "Refunded"),
+        (EXPIRED, "Payment page expired"),
+        (CANCELLED, "Cancelled"),
+    ]
     PAYMENT_INTENT, CHECKOUT = "payment_intent", "checkout"
     METHODS = [(PAYMENT_INTENT, "Card payment"), (CHECKOUT, "Stripe Checkout")]
 
@@ -66,9 +85,13 @@ class Purchase(models.Model):
     application_fee = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     method = models.CharField(max_length=16, choices=METHODS)
     status = models.CharField(max_length=16, choices=STATUSES, default=PENDING)
-    # Stripe ids: the PaymentIntent (set by the view, or by the Checkout webhook) and the session.
+    # Stripe ids the views store before the buyer pays: webhooks find the purchase by
+    # them (never by ids in metadata, which whoever creates the payment chooses).
     payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
-    checkout_session_id = models.CharField(max_length=255, blank=True)
+    checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # The seller's connected account the money must go to (transfer_data.destination).
+    destination = models.CharField(max_length=255, blank=True)
+    amount_refunded = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     created = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
@@ -80,6 +103,11 @@ class Purchase(models.Model):
 
     def get_absolute_url(self):
         return reverse("shop:purchase", args=[self.pk])
+
+    @property
+    def refundable(self):
+        """What is left to refund (nothing unless paid)."""
+        return self.amount - self.amount_refunded if self.status == self.PAID else Decimal("0")
 
     @property
     def payment_intent(self):

@@ -12,6 +12,8 @@ urlpatterns = [
     path("items/<int:pk>/checkout/", views.pay_with_checkout, name="checkout"),
     path("purchases/", views.purchase_list, name="purchases"),
     path("purchases/<int:pk>/", views.purchase_detail, name="purchase"),
+    path("purchases/<int:pk>/resume/", views.resume_checkout, name="resume_checkout"),
+    path("purchases/<int:pk>/cancel/", views.cancel_purchase, name="cancel_purchase"),
     # Onboarding, three ways.
     path("sell/", seller_views.become_seller, name="become_seller"),
     path("sell/custom/", seller_views.CustomAccountView.as_view(), name="custom_account"),
@@ -26,6 +28,10 @@ urlpatterns = [
     path("dashboard/items/new/", seller_views.ItemCreateView.as_view(), name="item_create"),
     path("dashboard/verify/", seller_views.VerifyAccountView.as_view(), name="verify_account"),
     path("dashboard/payout/", seller_views.payout_now, name="payout"),
+    path("dashboard/bank-accounts/add/", seller_views.add_bank_account, name="add_bank_account"),
     path("dashboard/express/", seller_views.express_dashboard, name="express_dashboard"),
     path("dashboard/sales/<int:pk>/refund/", seller_views.refund_sale, name="refund"),
+    path("sell/embedded/", seller_views.embedded_start, name="embedded_start"),
+    path("dashboard/embedded/", seller_views.embedded_onboarding, name="embedded_onboarding"),
+    path("dashboard/embedded/session/", seller_views.embedded_session, name="embedded_session"),
 ]

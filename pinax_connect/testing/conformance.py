@@ -2,7 +2,9 @@
 Stripe's published OpenAPI spec (``spec3.yaml``).
 
 Two questions, answered from what the fake recorded while the tests ran
-(``FakeStripe.all_requests`` and ``FakeStripe.returned_keys``):
+(``FakeStripe.distinct_requests()`` — one record per method, route and parameter
+names, kept for the whole session while ``FakeStripe.all_requests`` keeps only the
+latest ``ALL_REQUESTS_LIMIT`` — and ``FakeStripe.returned_keys``):
 
 * every request: does its path template and method exist in the spec, and is
   every top-level parameter sent known to that operation (form body for POST,
@@ -175,7 +177,7 @@ def _allowed_by_fake(route_params, name):
 
 
 def check_requests(records, spec, routes):
-    """Check request records (``FakeStripe.all_requests``) against the spec.
+    """Check request records (``FakeStripe.distinct_requests()``) against the spec.
 
     Returns ``(report, unknown_paths, unknown_params)``; the last two are
     lists of ``(method, route pattern, param or None, example path)``.

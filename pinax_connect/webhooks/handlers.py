@@ -20,7 +20,8 @@ Registered (see docs/webhooks.md for the table):
   ``charge.refund.updated`` and ``refund.*`` → Refund.
 * ``payment_intent.*`` → PaymentIntent; ``transfer.*`` → Transfer (and its
   reversals); ``payout.*`` → Payout; ``application_fee.created/refunded`` →
-  ApplicationFee; ``checkout.session.completed`` → the session's PaymentIntent.
+  ApplicationFee; ``checkout.session.completed``, ``.expired``,
+  ``.async_payment_succeeded`` and ``.async_payment_failed`` → the session's PaymentIntent.
 * ``person.*`` and everything else: nothing stored; the signal is still sent.
 """
 import functools
@@ -68,7 +69,17 @@ sync_payment_intent = _sync_with("payment_intents", "sync_payment_intent_from_st
 sync_transfer = _sync_with("transfers", "sync_transfer_from_stripe_object")
 sync_payout = _sync_with("payouts", "sync_payout_from_stripe_object")
 sync_application_fee = _sync_with("application_fees", "sync_application_fee_from_stripe_object")
-sync_checkout_session = _sync_with("checkout", "sync_from_checkout_session")
+
+
+def sync_checkout_session(event, source, subtype):
+    """``checkout.session.*``: mirror the session's PaymentIntent (and charge), if it has one.
+
+    Completed, expired and async-paid/failed sessions alike: an expired session's
+    canceled intent and a late (async) payment reach the mirror the same way.
+    """
+    return _actions("checkout").sync_from_checkout_session(
+        stripe_object(source), event_created=source.get("created"), stripe_account=event.account or None
+    )
 
 
 def account_authorized(event, source, subtype):
@@ -159,6 +170,9 @@ DEFAULT_HANDLERS = [
     ("application_fee.created", sync_application_fee),
     ("application_fee.refunded", sync_application_fee),
     ("checkout.session.completed", sync_checkout_session),
+    ("checkout.session.expired", sync_checkout_session),
+    ("checkout.session.async_payment_succeeded", sync_checkout_session),
+    ("checkout.session.async_payment_failed", sync_checkout_session),
 ]
 
 

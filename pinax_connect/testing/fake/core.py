@@ -10,9 +10,11 @@ account, ids, a fake clock, errors, pagination, expansion, events, idempotency,
 fault injection, balances and persistence.
 """
 
+import collections
 import copy
 import hashlib
 import io
+import itertools
 import json
 import re
 import string
@@ -338,15 +340,23 @@ class FakeStripe(stripe.HTTPClient):
 
     name = "pinax_connect_fake"
 
-    all_requests: list = []  # every RequestRecord of every instance
+    # The latest RequestRecords of every instance, bounded so a long-running fake (the
+    # example's demo server) does not grow forever; ``request_shapes`` keeps one record
+    # per distinct (method, route, parameter names), which is all the spec-conformance
+    # check needs to cover a whole test session.
+    ALL_REQUESTS_LIMIT = 10_000
+    all_requests: "collections.deque" = collections.deque(maxlen=ALL_REQUESTS_LIMIT)
+    request_shapes: dict = {}
+    _request_numbers = itertools.count(1)
     returned_objects: dict = {}  # object type -> fullest example returned
     returned_keys: dict = {}  # object type -> keys every returned object of it had
     shape_gaps: dict = {}  # object type -> {key: where it was first missing}
 
-    def __init__(self, state=None, now=None):
+    def __init__(self, state=None, now=None, *, request_log_limit=None):
         super().__init__()
         self.state = state if state is not None else _fresh_state(now or time.time())
-        self.requests = []
+        self.requests = []  # this instance's RequestRecords (the latest request_log_limit, if set)
+        self.request_log_limit = request_log_limit
         self.listeners = []
         self._current = None
         self._deferred = []  # steps to run after the current request (see emit)
@@ -755,7 +765,7 @@ class FakeStripe(stripe.HTTPClient):
             stripe_version=headers.get("stripe-version"),
             files=files,
             headers=dict(headers),
-            id="req_%s" % _base62(len(FakeStripe.all_requests) + 1, 14),
+            id="req_%s" % _base62(next(FakeStripe._request_numbers), 14),
         )
         r, path_args = _match(method, path)
         if r is not None:
@@ -920,7 +930,15 @@ class FakeStripe(stripe.HTTPClient):
             object_type,
         )
         self.requests.append(record)
+        if self.request_log_limit and len(self.requests) > 2 * self.request_log_limit:
+            del self.requests[: -self.request_log_limit]  # trimmed in batches: appends stay O(1)
         FakeStripe.all_requests.append(record)
+        FakeStripe.request_shapes.setdefault((record.method, record.route_pattern, frozenset(record.params)), record)
+
+    @classmethod
+    def distinct_requests(cls):
+        """One RequestRecord per distinct (method, route, parameter names) sent to any fake."""
+        return list(cls.request_shapes.values())
 
     @classmethod
     def _remember_shapes(cls, obj, where=None):

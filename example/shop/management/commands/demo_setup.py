@@ -2,13 +2,14 @@
 
 Run by ``make demo`` after ``migrate``; running it again changes nothing.
 """
+import json
 import secrets
 import time
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from pinax_connect.actions import accounts
 
@@ -31,13 +32,17 @@ class Command(BaseCommand):
     help = "Create the demo users (admin, seller with a custom account and an item, buyer) and print their logins."
 
     def handle(self, *args, **options):
-        password = self.demo_password()
+        if not settings.DEMO_MODE:
+            # Users with a password written to disk belong on a developer's machine only.
+            raise CommandError("demo_setup creates users with a known password: it runs in demo mode only "
+                               "(MARKETPLACE_DEMO=1). Create real users with `manage.py createsuperuser`.")
+        passwords = self.demo_passwords()
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "admin@example.com", password)
+            User.objects.create_superuser("admin", "admin@example.com", passwords["admin"])
         for name in ("seller", "buyer"):
             if not User.objects.filter(username=name).exists():
-                User.objects.create_user(name, f"{name}@example.com", password)
+                User.objects.create_user(name, f"{name}@example.com", passwords[name])
         seller = User.objects.get(username="seller")
         if seller_account(seller) is None:
             self.onboard(seller)
@@ -50,18 +55,23 @@ class Command(BaseCommand):
             "\nThe example marketplace runs at http://127.0.0.1:8000/%s\n"
             "  admin  / %s   (superuser: /admin/)\n"
             "  seller / %s   (custom account, one item for sale)\n"
-            "  buyer  / %s\n" % (
+            "  buyer  / %s\n"
+            "(kept in %s)\n" % (
                 "  (offline: fake Stripe)" if settings.FAKE_STRIPE else "  (Stripe test mode)",
-                password, password, password,
+                passwords["admin"], passwords["seller"], passwords["buyer"], self.passwords_path(),
             )
         ))
 
-    def demo_password(self):
-        """One random password for the demo users, kept in the data directory across runs."""
-        path = settings.DATA_DIR / "demo-password.txt"
+    def passwords_path(self):
+        return settings.DATA_DIR / "demo-passwords.json"
+
+    def demo_passwords(self):
+        """A random password per demo user, made once per data directory (readable by its owner only)."""
+        path = self.passwords_path()
         if not path.exists():
-            path.write_text(secrets.token_urlsafe(9))
-        return path.read_text().strip()
+            path.write_text(json.dumps({name: secrets.token_urlsafe(12) for name in ("admin", "seller", "buyer")}))
+            path.chmod(0o600)
+        return json.loads(path.read_text())
 
     def onboard(self, seller):
         account = accounts.create(
