@@ -3,6 +3,17 @@
 Importing this package registers the routes of every resource module.
 """
 
+from . import (  # noqa: F401  (register routes and test helpers)
+    account_links,
+    account_params,
+    account_persons,
+    account_state,
+    accounts,
+    capabilities,
+    events_api,
+    external_accounts,
+    onboarding,
+)
 from . import banking, connect, files, oauth, payments  # noqa: F401  (register routes)
 from .core import FakeStripe, FakeStripeError
 
