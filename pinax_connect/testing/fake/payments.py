@@ -10,16 +10,13 @@ payment methods (``customers``), charges, transfers and application fees
 import copy
 import hashlib
 
+from .application_fees import refund_application_fee
+from .charge_objects import card_error, find_charge, new_charge
 from .charges import (
     authorize_charge,
     capture_amount,
-    card_error,
     destination_params,
-    find_charge,
-    new_charge,
     payment_amount,
-    refund_application_fee,
-    reverse_transfer_funds,
     settle_charge,
     validate_connect_params,
 )
@@ -42,6 +39,7 @@ from .ledger import (
     prepend,
     update_fields,
 )
+from .transfers import reverse_transfer_funds
 from .payouts import pay_out  # noqa: F401  (registers the payout routes and helper)
 from .disputes import check_refundable, warnings_settled
 
