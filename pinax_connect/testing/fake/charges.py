@@ -14,7 +14,7 @@ from .application_fees import new_application_fee
 from .cards import DECLINES, number_of_card
 from .charge_objects import card_error, find_charge, new_charge, stripe_fee
 from .core import FakeStripeError, route
-from .customers import find_customer, resolve_source
+from .customers import find_customer
 from .disputes import after_capture
 from .ledger import (
     as_amount,
@@ -28,6 +28,7 @@ from .ledger import (
     param,
     update_fields,
 )
+from .payment_sources import resolve_source
 from .transfers import create_transfer
 
 

@@ -10,8 +10,8 @@ from .cards import AUTHENTICATION_REQUIRED, number_of_card
 from .charge_objects import card_error, new_charge
 from .charges import authorize_charge
 from .core import FakeStripeError
-from .customers import payment_method_object, resolve_payment_method, resolve_source
 from .ledger import param
+from .payment_sources import payment_method_object, resolve_payment_method, resolve_source
 
 
 def find_payment_intent(fake, pi_id, account, name="intent"):
