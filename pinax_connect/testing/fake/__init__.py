@@ -9,10 +9,18 @@ from . import (  # noqa: F401  (register routes and test helpers)
     account_persons,
     account_state,
     accounts,
+    application_fees,
     capabilities,
+    charge_objects,
     events_api,
     external_accounts,
     onboarding,
+    payment_intent_state,
+    payment_intents,
+    payment_methods,
+    payment_sources,
+    refunds,
+    transfers,
 )
 from . import banking, connect, files, oauth, payments  # noqa: F401  (register routes)
 from .core import FakeStripe, FakeStripeError

@@ -3,8 +3,9 @@ payment methods (``customers``, ``payment_methods``, ``payment_sources``),
 charges (``charges``, ``charge_objects``), transfers (``transfers``),
 application fees (``application_fees``), refunds (``refunds``), PaymentIntents
 (``payment_intents``, ``payment_intent_state``), balances (``ledger``), disputes
-(``disputes``), payouts (``payouts``) and Checkout (``checkout``). Test helpers added to ``FakeStripe``:
-``authenticate_payment_intent``, ``pay_out`` and ``complete_checkout_session``.
+(``disputes``), payouts (``payouts``) and Checkout (``checkout``). Test helpers
+added to ``FakeStripe``: ``authenticate_payment_intent``, ``pay_out`` and
+``complete_checkout_session``.
 
 :func:`confirm_payment_intent` and :func:`payment_intent_object` are re-exported
 here for :mod:`.checkout`.
