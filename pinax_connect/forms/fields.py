@@ -19,436 +19,66 @@ pinax-stripe are rewritten to today's names first. A path with no entry gets a
 clearly labelled generic text field when it is a plain value, otherwise it is
 reported as needing Stripe-hosted onboarding (see :func:`resolve_all`): nothing is
 ever dropped.
+
+This module holds the tables and the resolution of paths; the entry classes are in
+:mod:`.entries` (the protocol and simple values), :mod:`.compound_entries`
+(address, documents, bank account, terms) and :mod:`.structured` (enums, money,
+arrays, files, attestations), and are re-exported here.
 """
-import datetime
 import re
-import time
 from dataclasses import dataclass
 
-import django
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .. import countries
-from . import address as address_mod
-from . import bank as bank_mod
 from . import structured
-from .widgets import SensitiveInput
-
-MAX_DOCUMENT_SIZE = 10 * 1024 * 1024  # Stripe's limit for identity documents
-# Extension -> the bytes such a file starts with (what is uploaded must be what it claims).
-DOCUMENT_SIGNATURES = {
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "pdf": (b"%PDF-",),
-}
-MIN_AGE = 13
-
-
-@dataclass
-class Context:
-    """What fields need to know about the seller: country, request, account, business type."""
-
-    country: str
-    request: object = None
-    account: object = None
-    business_type: str = "individual"
-    currency: str = None
-
-
-# ---- helpers -----------------------------------------------------------------------
-
-
-def nested(path, value):
-    """``nested("a.b", 1) == {"a": {"b": 1}}``."""
-    for part in reversed(path.split(".")):
-        value = {part: value}
-    return value
-
-
-def lookup(data, path):
-    """The value at dotted ``path`` in nested dicts, or ``None``."""
-    for part in path.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
-
-
-def deep_merge(into, other):
-    """Merge nested dict ``other`` into ``into`` (in place) and return ``into``."""
-    for key, value in other.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            deep_merge(into[key], value)
-        else:
-            into[key] = value
-    return into
-
-
-def _url_field(**kwargs):
-    if django.VERSION >= (5, 0):
-        kwargs["assume_scheme"] = "https"
-    return forms.URLField(**kwargs)
-
-
-def client_ip(request):
-    """The address the request came from (``REMOTE_ADDR``: proxies must set it right)."""
-    return request.META.get("REMOTE_ADDR") or ""
-
-
-# ---- entries -----------------------------------------------------------------------
-
-
-class Entry:
-    """One row of the registry: a relative requirement path and how to collect it.
-
-    ``key`` is the path relative to its scope (``"dob"``, ``"verification.document"``,
-    ``"business_profile.url"``); it also answers every path below it
-    (``dob.day``) and the extra relative paths in ``covers``.
-    """
-
-    sensitive = False
-
-    def __init__(self, key, label, *, covers=(), sensitive=None):
-        self.key, self.label, self.covers = key, label, tuple(covers)
-        if sensitive is not None:
-            self.sensitive = sensitive
-
-    def __repr__(self):
-        return f"<{type(self).__name__} {self.key}>"
-
-    def matches(self, rel_path):
-        """True when this entry collects the relative requirement path ``rel_path``."""
-        return rel_path == self.key or rel_path.startswith(self.key + ".") or rel_path in self.covers
-
-    def available(self, ctx):
-        """False when this context cannot collect the value (then the seller is sent to Stripe)."""
-        return True
-
-    def fields(self, ctx):
-        """Fresh form fields, ``{suffix: Field}`` (``""`` = the entry's single field)."""
-        raise NotImplementedError
-
-    def initial(self, data, ctx):
-        """Pre-fill values ``{suffix: value}`` from the scope's Stripe dict ``data``."""
-        if self.sensitive:
-            return {}
-        value = lookup(data, self.key)
-        return {"": value} if value not in (None, "") else {}
-
-    def to_params(self, values, ctx):
-        """Stripe parameters (nested, relative to the scope) from cleaned ``{suffix: value}``."""
-        value = values.get("")
-        if value in (None, ""):
-            return {}
-        return nested(self.key, value)
-
-    def suffix_for(self, rest, ctx):
-        """The suffix of the field a Stripe error on ``<key>.<rest>`` belongs on."""
-        return ""
-
-
-class TextEntry(Entry):
-    """A single text-like value (name, email, phone, ID number...)."""
-
-    def __init__(self, key, label, *, field_class=forms.CharField, max_length=None, validators=(),
-                 help_text="", cleaner=None, **kwargs):
-        super().__init__(key, label, **kwargs)
-        self.field_class, self.max_length = field_class, max_length
-        self.validators, self.help_text, self.cleaner = tuple(validators), help_text, cleaner
-
-    def fields(self, ctx):
-        kwargs = {"label": self.label, "help_text": self.help_text, "validators": list(self.validators)}
-        if self.max_length:
-            kwargs["max_length"] = self.max_length
-        if self.sensitive:
-            kwargs["widget"] = SensitiveInput()
-        if getattr(self.field_class, "needs_country", False):
-            kwargs["country"] = ctx.country
-        return {"": self.field_class(**kwargs)}
-
-    def to_params(self, values, ctx):
-        value = values.get("")
-        if value not in (None, "") and self.cleaner:
-            value = self.cleaner(value, ctx)
-        return super().to_params({"": value}, ctx)
-
-
-class ChoiceEntry(Entry):
-    """A value picked from a fixed list (MCC, business type)."""
-
-    def __init__(self, key, label, choices, **kwargs):
-        super().__init__(key, label, **kwargs)
-        self.choices = choices
-
-    def fields(self, ctx):
-        return {"": forms.ChoiceField(label=self.label, choices=[("", "---------")] + list(self.choices))}
-
-
-class BooleanEntry(Entry):
-    """A yes/no fact (e.g. the representative also owns the company)."""
-
-    def fields(self, ctx):
-        return {"": forms.BooleanField(label=self.label, required=False)}
-
-    def to_params(self, values, ctx):
-        return nested(self.key, bool(values.get("")))
-
-
-class DateOfBirthEntry(Entry):
-    """``dob.day`` / ``dob.month`` / ``dob.year`` collected as one date."""
-
-    def fields(self, ctx):
-        field = forms.DateField(
-            label=self.label,
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            input_formats=["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y"],
-            validators=[validate_birth_date],
-        )
-        return {"": field}
-
-    def initial(self, data, ctx):
-        dob = lookup(data, self.key) or {}
-        try:
-            return {"": datetime.date(int(dob["year"]), int(dob["month"]), int(dob["day"]))}
-        except (KeyError, TypeError, ValueError):
-            return {}
-
-    def to_params(self, values, ctx):
-        value = values.get("")
-        if not value:
-            return {}
-        return nested(self.key, {"day": value.day, "month": value.month, "year": value.year})
-
-
-def validate_birth_date(value):
-    """A birth date in the past, after 1900, of someone at least ``MIN_AGE`` years old."""
-    today = datetime.date.today()
-    if value.year < 1900 or value > today:
-        raise ValidationError(_("Enter a valid date of birth."), code="invalid_dob")
-    try:
-        latest = today.replace(year=today.year - MIN_AGE)
-    except ValueError:  # 29 February
-        latest = today.replace(year=today.year - MIN_AGE, day=28)
-    if value > latest:
-        raise ValidationError(
-            _("The account holder must be at least %(age)s years old."), code="too_young", params={"age": MIN_AGE}
-        )
-
-
-class PostalCodeField(forms.CharField):
-    """A postal code checked (and normalized) for the country it belongs to."""
-
-    def __init__(self, *, country, **kwargs):
-        self.country = country
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return value
-        return address_mod.validate_postal_code(value, self.country)
-
-
-class AddressEntry(Entry):
-    """A postal address: line1, line2, city, state (per-country choices), postal code.
-
-    Countries without postal codes (Hong Kong, the UAE) get no postal-code field;
-    ``kana`` addresses (Japan's ``address_kana`` / ``address_kanji``) add ``town``.
-    """
-
-    PARTS = ("line1", "line2", "town", "city", "state", "postal_code")
-
-    def __init__(self, key, label, *, kana=False, **kwargs):
-        super().__init__(key, label, **kwargs)
-        self.kana = kana
-
-    def fields(self, ctx):
-        out = {
-            "line1": forms.CharField(label=_("Address"), max_length=200),
-            "line2": forms.CharField(label=_("Address (line 2)"), max_length=200, required=False),
-        }
-        if self.kana:
-            out["town"] = forms.CharField(label=_("Town (chome)"), max_length=100)
-        out["city"] = forms.CharField(label=_("City"), max_length=100)
-        subdivisions = None if self.kana else address_mod.state_choices(ctx.country)
-        if subdivisions:
-            label, choices = subdivisions
-            out["state"] = forms.ChoiceField(label=label, choices=[("", "---------")] + list(choices))
-        else:
-            out["state"] = forms.CharField(label=_("State / county / region"), max_length=100,
-                                           required=address_mod.state_required(ctx.country))
-        if address_mod.has_postal_code(ctx.country):
-            if self.kana:
-                out["postal_code"] = forms.CharField(label=_("Postal code"), max_length=20)
-            else:
-                out["postal_code"] = PostalCodeField(label=_("Postal code"), country=ctx.country)
-        return out
-
-    def initial(self, data, ctx):
-        addr = lookup(data, self.key) or {}
-        return {part: addr[part] for part in self.PARTS if addr.get(part)}
-
-    def to_params(self, values, ctx):
-        addr = {part: values[part] for part in self.PARTS if values.get(part)}
-        if not addr:
-            return {}
-        addr["country"] = ctx.country
-        return nested(self.key, addr)
-
-    def suffix_for(self, rest, ctx):
-        part = rest.split(".")[0]
-        return part if part in self.PARTS else "line1"
-
-
-class DocumentField(forms.FileField):
-    """An identity document: JPG, PNG or PDF under 10 MB, checked by content, not name."""
-
-    def clean(self, data, initial=None):
-        data = super().clean(data, initial)
-        if data:
-            validate_document(data)
-        return data
-
-
-def validate_document(upload):
-    """Raise ``ValidationError`` unless ``upload`` is a JPG/PNG/PDF of at most 10 MB."""
-    if upload.size > MAX_DOCUMENT_SIZE:
-        raise ValidationError(_("The file must be smaller than 10 MB."), code="file_too_large")
-    extension = (upload.name or "").rsplit(".", 1)[-1].lower()
-    signatures = DOCUMENT_SIGNATURES.get(extension)
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not signatures or not head.startswith(signatures):
-        raise ValidationError(_("Upload a JPG, PNG or PDF file."), code="invalid_file_type")
-
-
-class DocumentEntry(Entry):
-    """An identity document (front, optional back), uploaded to Stripe's File API on save.
-
-    The cleaned value in the parameters is the uploaded file itself; the form's save
-    swaps it for the ``file_...`` id Stripe returns (purpose ``identity_document``).
-    """
-
-    sensitive = True
-
-    def fields(self, ctx):
-        help_text = _("A clear photo or scan: JPG, PNG or PDF, under 10 MB.")
-        return {
-            "front": DocumentField(label=self.label, help_text=help_text),
-            "back": DocumentField(label=_("%(label)s (back, if it has one)") % {"label": self.label},
-                                  required=False, help_text=help_text),
-        }
-
-    def to_params(self, values, ctx):
-        doc = {side: values[side] for side in ("front", "back") if values.get(side)}
-        return nested(self.key, doc) if doc else {}
-
-    def suffix_for(self, rest, ctx):
-        return "back" if rest.startswith("back") else "front"
-
-
-class BankAccountEntry(Entry):
-    """``external_account``: the bank fields that fit the country (see :mod:`.bank`)."""
-
-    sensitive = True
-
-    def fields(self, ctx):
-        return bank_mod.scheme_for(ctx.country).fields(ctx.country)
-
-    def to_params(self, values, ctx):
-        if not any(values.values()):
-            return {}
-        scheme = bank_mod.scheme_for(ctx.country)
-        values = {**values, "account_holder_type": "individual" if ctx.business_type == "individual" else "company"}
-        return {"external_account": scheme.to_params(values, ctx.country, ctx.currency)}
-
-    def suffix_for(self, rest, ctx):
-        scheme = bank_mod.scheme_for(ctx.country)
-        return scheme.suffix_for(rest.split(".")[0]) or next(iter(scheme.fields(ctx.country)))
-
-
-class TermsEntry(Entry):
-    """``tos_acceptance``: a required checkbox; date, IP and user agent come from the request."""
-
-    def available(self, ctx):
-        return ctx.request is not None
-
-    def fields(self, ctx):
-        return {"": forms.BooleanField(
-            label=_("I agree to the Stripe Connected Account Agreement."),
-            help_text=_("See https://stripe.com/connect-account/legal"),
-        )}
-
-    def initial(self, data, ctx):
-        return {}
-
-    def to_params(self, values, ctx):
-        if not values.get(""):
-            return {}
-        meta = ctx.request.META
-        return {"tos_acceptance": {
-            "date": int(time.time()),
-            "ip": client_ip(ctx.request),
-            "user_agent": (meta.get("HTTP_USER_AGENT") or "")[:500],
-        }}
-
-
-class GenericEntry(TextEntry):
-    """A path the registry does not know: a clearly labelled free-text field."""
-
-    def __init__(self, key):
-        super().__init__(
-            key,
-            _("Requested by Stripe: %(path)s") % {"path": key.replace("_", " ").replace(".", " › ")},
-            max_length=500,
-            help_text=_("Stripe asks for this information; enter it exactly as it appears on official documents."),
-        )
-
-    # Built per path, so two bindings of the same unknown path must compare equal.
-    def __eq__(self, other):
-        return type(other) is type(self) and other.key == self.key
-
-    def __hash__(self):
-        return hash((type(self), self.key))
-
-
-# ---- validators ---------------------------------------------------------------------
-
-phone_validator = RegexValidator(
-    r"^\+?[\d\s().-]{6,20}$", _("Enter a valid phone number (digits, optionally starting with +)."), "invalid_phone"
+from .compound_entries import (
+    DOCUMENT_SIGNATURES,
+    MAX_DOCUMENT_SIZE,
+    AddressEntry,
+    BankAccountEntry,
+    DocumentEntry,
+    DocumentField,
+    PostalCodeField,
+    TermsEntry,
+    validate_document,
 )
-ssn_last_4_validator = RegexValidator(r"^\d{4}$", _("Enter the last 4 digits."), "invalid_ssn_last_4")
-id_number_validator = RegexValidator(r"^[A-Za-z0-9\s./-]{4,30}$", _("Enter a valid ID number."), "invalid_id_number")
-tax_id_validator = RegexValidator(r"^[A-Za-z0-9\s./-]{4,30}$", _("Enter a valid tax ID."), "invalid_tax_id")
+from .entries import (
+    MIN_AGE,
+    BooleanEntry,
+    ChoiceEntry,
+    Context,
+    DateOfBirthEntry,
+    Entry,
+    GenericEntry,
+    IDNumberField,
+    TextEntry,
+    _url_field,
+    _us_id_number,
+    client_ip,
+    deep_merge,
+    id_number_validator,
+    lookup,
+    nested,
+    phone_validator,
+    ssn_last_4_validator,
+    tax_id_validator,
+    validate_birth_date,
+)
 
 
-def _us_id_number(value, ctx):
-    # A US "id_number" is the full SSN (or ITIN): nine digits, sent without dashes.
-    digits = re.sub(r"[\s-]", "", value)
-    return digits if ctx.country == "US" else value.strip()
-
-
-class IDNumberField(forms.CharField):
-    """A national ID number; nine digits for the US (SSN/ITIN)."""
-
-    needs_country = True
-
-    def __init__(self, *, country=None, **kwargs):
-        self.country = country
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value and self.country == "US":
-            if not re.fullmatch(r"\d{9}", re.sub(r"[\s-]", "", value)):
-                raise ValidationError(_("Enter the full 9-digit Social Security number."), code="invalid_ssn")
-        return value
+__all__ = [
+    "MAX_DOCUMENT_SIZE", "DOCUMENT_SIGNATURES", "MIN_AGE", "Context", "nested", "lookup", "deep_merge",
+    "client_ip", "Entry", "TextEntry", "ChoiceEntry", "BooleanEntry", "DateOfBirthEntry",
+    "validate_birth_date", "PostalCodeField", "AddressEntry", "DocumentField", "validate_document",
+    "DocumentEntry", "BankAccountEntry", "TermsEntry", "GenericEntry", "phone_validator",
+    "ssn_last_4_validator", "id_number_validator", "tax_id_validator", "IDNumberField", "MCC_CHOICES",
+    "BUSINESS_TYPE_CHOICES", "MCCEntry", "EnumEntry", "CountryCodeEntry", "ListEntry", "MoneyEntry",
+    "PercentEntry", "AttestationEntry", "DeclarationEntry", "FilesEntry", "PERSON_ENTRIES", "COMPANY_ENTRIES",
+    "ACCOUNT_ENTRIES", "TABLES", "ROLE_SCOPES", "PERSON_SCOPE", "LEGACY_PREFIXES", "GENERIC_SCOPES",
+    "HOSTED_ONLY", "canonical", "Binding", "resolve", "generic_binding", "resolve_all", "initial_paths",
+]
 
 
 # Common merchant category codes; Stripe accepts any valid MCC.
@@ -759,4 +389,3 @@ def initial_paths(country, business_type="individual"):
             paths.append("representative.relationship.director")
         paths.append("representative.relationship.percent_ownership")
     return sorted(dict.fromkeys(paths), key=_table_rank)
-

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from .. import countries
 from ..client import get_client, new_idempotency_key, request_options
 from . import fields as registry
-from .accounts import RequirementsForm
+from .requirements_form import RequirementsForm
 
 NEW = "person_new"  # the scope of a person not created yet
 # Asked of every person; the rest (ID number, document) only when Stripe wants them.

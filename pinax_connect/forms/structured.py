@@ -1,6 +1,6 @@
 """Registry entries for Stripe's structured values: enums, money, arrays, files, attestations.
 
-Each class is an :class:`~pinax_connect.forms.fields.Entry` (see that module for the
+Each class is an :class:`~pinax_connect.forms.entries.Entry` (see that module for the
 protocol). They send what Stripe's API wants rather than text: ``political_exposure``
 from Stripe's enum, ``full_name_aliases`` as an array, ``monthly_estimated_revenue``
 as ``{amount (minor units), currency}``, ``documents[<kind>][files][]`` as uploaded

@@ -24,7 +24,8 @@ from formtools.wizard.views import SessionWizardView
 
 from ..exceptions import PinaxConnectError
 from . import fields as registry
-from .accounts import RequirementsForm, StripeSubmitMixin, Submission, _user_of, create_account
+from .accounts import _user_of, create_account
+from .requirements_form import RequirementsForm, StripeSubmitMixin, Submission
 
 STEPS = ("business_type", "person", "address", "ownership", "verification")
 FINAL_STEP = STEPS[-1]

@@ -3,7 +3,7 @@
 import pytest
 import stripe
 
-from pinax_connect.testing.fake.charges import stripe_fee
+from pinax_connect.testing.fake.charge_objects import stripe_fee
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ def test_two_users_racing_to_connect_one_standard_account_one_wins(fake_stripe, 
     from pinax_connect.models import Account
 
     settings.PINAX_CONNECT_CLIENT_ID = fake_stripe.client_id()
-    from pinax_connect.testing.fake.connect import connect_standard_account
+    from pinax_connect.testing.fake.oauth import connect_standard_account
 
     account_id = connect_standard_account(fake_stripe)["id"]
     codes = [fake_stripe.oauth_code(account_id), fake_stripe.oauth_code(account_id)]

@@ -1,16 +1,19 @@
 """Connect OAuth (connect.stripe.com ``/oauth/token`` and ``/oauth/deauthorize``)
 for Standard accounts in the fake Stripe. Errors use the OAuth shape
 ``{"error": ..., "error_description": ...}`` that stripe-python maps to
-``stripe.oauth_error.*``. Use ``fake.oauth_code(...)`` to get a code."""
+``stripe.oauth_error.*``. Use ``fake.oauth_code(...)`` to get a code; the test
+helpers ``fake.client_id()`` and ``fake.deauthorize()`` are here too."""
 
-from . import connect
-from .core import FakeOAuthError, route
+from .account_state import TEST_PLATFORM_NAME, _conn, _private, commit, load_account, new_account
+from .capabilities import _request_capability
+from .core import FakeOAuthError, FakeStripe, route
+from .onboarding import complete_onboarding
 
 
 def _token_response(fake, account_id, scope):
     access = "sk_test_" + fake.new_id("x")[2:]
     refresh = "rt_" + fake.new_id("x")[2:]
-    connect._conn(fake)["refresh_tokens"][refresh] = {"account": account_id, "scope": scope}
+    _conn(fake)["refresh_tokens"][refresh] = {"account": account_id, "scope": scope}
     return {
         "access_token": access,
         "livemode": False,
@@ -29,7 +32,7 @@ def oauth_token(fake, req):
     grant = p.get("grant_type")
     if not grant:
         raise FakeOAuthError("invalid_request", "No grant type specified")
-    conn = connect._conn(fake)
+    conn = _conn(fake)
     if grant == "authorization_code":
         code = p.get("code")
         if not code:
@@ -42,7 +45,7 @@ def oauth_token(fake, req):
         entry["used"] = True
         account_id = entry["account"]
         if account_id is None:
-            account_id = connect.connect_standard_account(fake, entry["email"], entry["country"])["id"]
+            account_id = connect_standard_account(fake, entry["email"], entry["country"])["id"]
             entry["account"] = account_id
         fake.state.setdefault("revoked", {}).pop(account_id, None)
         return _token_response(fake, account_id, p.get("scope") or entry["scope"])
@@ -63,10 +66,55 @@ def oauth_deauthorize(fake, req):
         raise FakeOAuthError("invalid_request", "No client_id provided")
     account_id = p.get("stripe_user_id")
     acct = fake.get(account_id, None, "account") if account_id else None
-    if acct is None or fake.state.get("revoked", {}).get(account_id) or p["client_id"] != connect.client_id(fake):
+    if acct is None or fake.state.get("revoked", {}).get(account_id) or p["client_id"] != client_id(fake):
         raise FakeOAuthError(
             "invalid_client",
             "This application is not connected to stripe account %s, or that account does not exist." % account_id,
         )
-    connect.deauthorize(fake, account_id)
+    deauthorize(fake, account_id)
     return {"stripe_user_id": account_id}
+
+
+def client_id(fake):
+    """The platform's Connect client id (``ca_...``)."""
+    conn = _conn(fake)
+    if not conn.get("client_id"):
+        conn["client_id"] = "ca_" + fake.new_id("x")[2:]
+    return conn["client_id"]
+
+
+def deauthorize(fake, account_id):
+    """The account disconnects from the platform: its access is revoked
+    (Stripe-Account requests get 403) and ``account.application.deauthorized``
+    is emitted with ``account`` set. Returns the event."""
+    load_account(fake, account_id)
+    application = {"id": client_id(fake), "object": "application", "name": TEST_PLATFORM_NAME}
+    event = fake.emit("account.application.deauthorized", application, account=account_id)
+    fake.state.setdefault("revoked", {})[account_id] = True
+    return event
+
+
+def oauth_code(fake, account_id=None, *, email=None, country="US", scope="read_write"):
+    """An authorization code as Stripe's OAuth redirect would carry it. Exchanging
+    it at ``/oauth/token`` connects ``account_id`` or a new standard account."""
+    code = "ac_" + fake.new_id("x")[2:]
+    _conn(fake)["oauth_codes"][code] = {
+        "account": account_id, "email": email, "country": country, "scope": scope, "used": False,
+    }
+    return code
+
+
+def connect_standard_account(fake, email=None, country="US"):
+    """Create a fully onboarded standard account owned by its user (OAuth)."""
+    acct = new_account(fake, "standard", country, {"type": "account"})
+    acct["email"] = email
+    priv = _private(fake, acct["id"])
+    for name in ("card_payments", "transfers"):
+        _request_capability(fake, priv, name, True)
+    commit(fake, acct)
+    complete_onboarding(fake, acct["id"])
+    return fake.get(acct["id"], None, "account")
+
+
+for _helper in (deauthorize, oauth_code, client_id):
+    setattr(FakeStripe, _helper.__name__, _helper)

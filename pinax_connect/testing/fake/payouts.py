@@ -1,7 +1,7 @@
 """Payouts in the fake Stripe, from the platform's or a connected account's
 balance, and the ``fake.pay_out()`` test helper that settles them."""
 
-from .connect import externals
+from .account_state import externals
 from .core import FakeStripe, FakeStripeError, route
 from .ledger import (
     as_amount,
