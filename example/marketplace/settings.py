@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",  # the admin's CSS and JS
     "formtools",  # CustomAccountWizard
     "pinax_connect",
+    "rest_framework",  # the REST API (pinax_connect.rest, the `rest` extra)
+    "drf_spectacular",  # its OpenAPI schema
     "shop",
 ]
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),  # login, logout, password change
     path("stripe/", include("pinax_connect.urls")),  # the webhook endpoint: /stripe/webhook/
+    # REST API for a front end or mobile app; OpenAPI schema at /api/stripe/schema/
+    path("api/stripe/", include("pinax_connect.rest.urls")),
     path("", include("shop.urls")),
 ]
 
