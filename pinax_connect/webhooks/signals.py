@@ -34,3 +34,8 @@ class WebhookSignals(dict):
 
 
 WEBHOOK_SIGNALS = WebhookSignals((event_type, Signal()) for event_type in EVENT_TYPES)
+
+
+# Sent (``sender=Event``, ``event=``) when an event has used every attempt
+# (``PINAX_CONNECT_WEBHOOK_MAX_ATTEMPTS``) and is marked ``dead``: page someone.
+webhook_event_dead = Signal()
