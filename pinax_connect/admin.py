@@ -74,8 +74,10 @@ def replay(modeladmin, request, queryset):
     for event in queryset:
         outcome = replay_event(event)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
-    modeladmin.message_user(request, _("Replayed %(n)d events: %(summary)s.") % {"n": sum(outcomes.values()), "summary": summary})
+    modeladmin.message_user(request, _("Replayed %(n)d events.") % {"n": sum(outcomes.values())})
+    if set(outcomes) - {"processed"}:
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        modeladmin.message_user(request, _("Outcomes: %(summary)s.") % {"summary": summary}, messages.WARNING)
 
 
 class HasRequirementsFilter(admin.SimpleListFilter):
