@@ -39,6 +39,7 @@ help:
 	@echo "make test-browser   the end-to-end browser test of the example alone"
 	@echo "make demo           run the example marketplace"
 	@echo "make bench          run the benchmarks"
+	@echo "make bench-pipeline the webhook pipeline before/after (BENCH_STRACE=1 counts fsyncs)"
 	@echo "make clean          remove caches and build artefacts (keeps $(VENV))"
 	@echo "Variables: PYTHON=$(PYTHON) VENV=$(VENV) PYTEST_ARGS='$(PYTEST_ARGS)'"
 
@@ -109,7 +110,15 @@ test-browser: venv browser-deps
 bench: venv
 	@start=$$(date +%s); \
 	$(PY) -m benchmarks; \
+	$(MAKE) --no-print-directory bench-pipeline; \
 	echo ">>> Benchmarks finished in $$(( $$(date +%s) - start ))s"
+
+# The webhook pipeline before (BENCH_BASELINE, default 2c00bb8) and after, on Django's
+# default SQLite settings, SQLite WAL/NORMAL and PostgreSQL; BENCH_STRACE=1 counts fsyncs.
+.PHONY: bench-pipeline
+bench-pipeline: venv
+	$(PY) -m benchmarks.pipeline --profiles default,wal --out benchmarks/results/pipeline-sqlite.json
+	bash scripts/pg-cluster.sh $(PY) -m benchmarks.pipeline --profiles postgresql --out benchmarks/results/pipeline-postgresql.json
 
 clean:
 	rm -rf .nox build dist *.egg-info .pytest_cache .hypothesis
