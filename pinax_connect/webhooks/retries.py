@@ -103,11 +103,13 @@ def record_receiver_failures(event: Event, errors: dict[str, str]) -> None:
 
 
 def due(now: datetime.datetime | None = None):
-    """Events whose retry is due: ``failed`` ones past ``next_attempt_at``, and receiver
-    retries whose worker died (``processing`` past its lease)."""
+    """Events whose retry is due: ``failed`` ones past ``next_attempt_at``, receiver
+    retries whose worker died (``processing`` past its lease), and stored events no
+    worker applied within the lease (a task lost with a killed worker)."""
     now = now or timezone.now()
     return Event.objects.filter(
-        Q(status=Event.FAILED) | Q(status=Event.PROCESSING), next_attempt_at__lte=now
+        Q(status__in=[Event.FAILED, Event.PROCESSING], next_attempt_at__lte=now)
+        | Q(status=Event.RECEIVED, flag="", received_at__lte=now - LEASE)
     ).order_by("next_attempt_at", "pk")
 
 
@@ -120,10 +122,10 @@ def retry(event: Event) -> str:
     return processing.process_event(event)
 
 
-def run_due(limit: int | None = None) -> collections.Counter:
-    """Retry every due event (at most ``limit``), oldest due first; returns outcome counts."""
+def run_due(limit: int | None = None, *, now: datetime.datetime | None = None) -> collections.Counter:
+    """Retry every event due at ``now`` (at most ``limit``), oldest due first; returns outcome counts."""
     outcomes: collections.Counter = collections.Counter()
-    events = due()
+    events = due(now)
     for event in events[:limit] if limit else events.iterator():
         outcomes[retry(event)] += 1
     return outcomes

@@ -135,3 +135,13 @@ def test_store_path_without_upsert_keeps_the_same_outcomes(failing, monkeypatch)
     assert processing.deliver(data)[1] == "skipped"
     stored = Event.objects.get()
     assert (stored.status, stored.attempts, stored.deliveries) == (Event.PROCESSED, 2, 3)
+
+
+def test_a_stored_event_no_worker_applied_is_picked_up_after_the_lease(recorder):
+    """Task mode: the task was lost with a killed worker; the event is still ``received``."""
+    recorder.listen("invoice.paid", signal=False)
+    event, _created = storage.store(make_event("invoice.paid", {"id": "in_1", "object": "invoice"}))
+    assert retries.run_due() == {}  # within the lease: a worker may still be on it
+    Event.objects.update(received_at=timezone.now() - retries.LEASE - datetime.timedelta(seconds=1))
+    assert retries.run_due() == {"processed": 1}
+    assert len(recorder.handled) == 1
