@@ -47,10 +47,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the packaging metadata changes (the install is editable).
-# django-tasks-db (the database tasks backend the task-mode test runs on) needs
-# Django >= 5.2, so it is installed beside the test extra rather than in it.
+# django-tasks-db and django-tasks-rq (the tasks backends the task-mode and
+# distributed-queue tests run on) are installed beside the test extra rather than in it.
 $(INSTALLED): $(PY) setup.cfg pyproject.toml
-	$(PIP) install -q -e '.[test]' 'django-tasks-db>=0.12'
+	$(PIP) install -q -e '.[test]' 'django-tasks-db>=0.12' 'django-tasks-rq>=0.12'
 	@touch $@
 
 venv: $(INSTALLED)
@@ -67,7 +67,7 @@ test-sqlite: venv browser-deps
 	env -u PINAX_CONNECT_TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS); \
 	echo ">>> SQLite pass passed in $$(( $$(date +%s) - start ))s"
 
-test-postgres: venv
+test-postgres: venv redis-deps
 	@echo ">>> Test pass 2/2: PostgreSQL"
 	@start=$$(date +%s); \
 	bash scripts/pg-cluster.sh $(PYTEST) $(PYTEST_ARGS); \
@@ -89,7 +89,18 @@ demo: venv
 	cd example && $(abspath $(PY)) manage.py demo_setup
 	cd example && exec $(abspath $(PY)) manage.py runserver 127.0.0.1:8000
 
-.PHONY: browser-deps test-browser
+.PHONY: browser-deps test-browser redis-deps
+
+# redis-server for the RQ queue test (PostgreSQL pass): Debian's package (as root).
+# The test starts a private server on a free port and removes it afterwards.
+redis-deps:
+	@if command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y redis-server || { apt-get update && apt-get install -y redis-server; }; \
+	else \
+		echo "redis-deps: redis-server is missing and we are not root: install Debian's redis-server package"; \
+	fi
 
 # Chromium for tests/browser: Debian's package (as root), never `playwright install`.
 browser-deps:
