@@ -40,6 +40,7 @@ help:
 	@echo "make demo           run the example marketplace"
 	@echo "make bench          run the benchmarks"
 	@echo "make bench-pipeline the webhook pipeline before/after (BENCH_STRACE=1 counts fsyncs)"
+	@echo "make bench-queue    task mode end to end on django-tasks-db and RQ, 1/2/4 workers"
 	@echo "make clean          remove caches and build artefacts (keeps $(VENV))"
 	@echo "Variables: PYTHON=$(PYTHON) VENV=$(VENV) PYTEST_ARGS='$(PYTEST_ARGS)'"
 
@@ -122,6 +123,7 @@ bench: venv
 	@start=$$(date +%s); \
 	$(PY) -m benchmarks; \
 	$(MAKE) --no-print-directory bench-pipeline; \
+	$(MAKE) --no-print-directory bench-queue; \
 	echo ">>> Benchmarks finished in $$(( $$(date +%s) - start ))s"
 
 # The webhook pipeline before (BENCH_BASELINE, default 2c00bb8) and after, on Django's
@@ -130,6 +132,12 @@ bench: venv
 bench-pipeline: venv
 	$(PY) -m benchmarks.pipeline --profiles default,wal --out benchmarks/results/pipeline-sqlite.json
 	bash scripts/pg-cluster.sh $(PY) -m benchmarks.pipeline --profiles postgresql --out benchmarks/results/pipeline-postgresql.json
+
+# Task mode end to end (delivery -> applied) with 1, 2 and 4 workers: django-tasks-db
+# and django-tasks-rq (a private redis-server) on a throwaway PostgreSQL.
+.PHONY: bench-queue
+bench-queue: venv redis-deps
+	bash scripts/pg-cluster.sh bash -c '$(PY) -m benchmarks.queue --kind db --out benchmarks/results/queue-db.json && $(PY) -m benchmarks.queue --kind rq --out benchmarks/results/queue-rq.json'
 
 clean:
 	rm -rf .nox build dist *.egg-info .pytest_cache .hypothesis

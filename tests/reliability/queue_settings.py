@@ -25,3 +25,5 @@ else:
 PINAX_CONNECT_WEBHOOK_PROCESSING = "task"
 PINAX_CONNECT_WEBHOOK_RETRY_DELAY = 0.2
 PINAX_CONNECT_WEBHOOK_RETRY_MAX_DELAY = 1
+# Workers never reach the network: every Stripe call goes to the test kit's fake.
+PINAX_CONNECT_HTTP_CLIENT = "pinax_connect.testing.FakeStripe"
