@@ -11,7 +11,6 @@ transaction was rolled back or whose process was killed. The handler:
 import os
 import time
 
-default_app_config = "tests.reliability.queue_app.apps.QueueAppConfig"
 
 
 def log(kind, event):
