@@ -137,7 +137,7 @@ bench-pipeline: venv
 # and django-tasks-rq (a private redis-server) on a throwaway PostgreSQL.
 .PHONY: bench-queue
 bench-queue: venv redis-deps
-	bash scripts/pg-cluster.sh bash -c '$(PY) -m benchmarks.queue --kind db --out benchmarks/results/queue-db.json && $(PY) -m benchmarks.queue --kind rq --out benchmarks/results/queue-rq.json'
+	bash scripts/pg-cluster.sh bash -c '$(PY) -m benchmarks.bench_queue --kind db --out benchmarks/results/queue-db.json && $(PY) -m benchmarks.bench_queue --kind rq --out benchmarks/results/queue-rq.json'
 
 clean:
 	rm -rf .nox build dist *.egg-info .pytest_cache .hypothesis

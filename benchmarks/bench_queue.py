@@ -1,7 +1,7 @@
 """Task mode end to end on real queues: events/s from delivery to applied, 1, 2 and 4 workers.
 
-    scripts/pg-cluster.sh python -m benchmarks.queue --kind db --out benchmarks/results/queue-db.json
-    scripts/pg-cluster.sh python -m benchmarks.queue --kind rq --out benchmarks/results/queue-rq.json
+    scripts/pg-cluster.sh python -m benchmarks.bench_queue --kind db --out benchmarks/results/queue-db.json
+    scripts/pg-cluster.sh python -m benchmarks.bench_queue --kind rq --out benchmarks/results/queue-rq.json
 
 (``make bench-queue`` runs both.) PostgreSQL from ``scripts/pg-cluster.sh``; for
 ``rq`` a private ``redis-server`` is started on a free port and removed afterwards.
