@@ -6,6 +6,7 @@ first attempt (retried by a deferred task); the worker process that is in the mi
 of ``in_slow`` is killed with SIGKILL. Every event must be applied exactly once.
 """
 import collections
+import contextlib
 import datetime
 import os
 import signal
@@ -73,6 +74,20 @@ class Workers:
         registry.unregister("invoice.paid", queue_app.handler)
         WEBHOOK_SIGNALS["invoice.paid"].disconnect(dispatch_uid="pinax_queue_test")
         os.environ.pop("PINAX_QUEUE_LOG", None)
+
+
+@contextlib.contextmanager
+def admin_registry_restored():
+    """Undo what installing a tasks app registered on the admin site (django-tasks-db
+    registers its model there): later admin pages would look up an app no longer installed."""
+    from django.contrib import admin
+
+    before = dict(admin.site._registry)
+    try:
+        yield
+    finally:
+        admin.site._registry.clear()
+        admin.site._registry.update(before)
 
 
 def deliveries():

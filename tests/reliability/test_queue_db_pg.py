@@ -24,7 +24,7 @@ pytestmark = [
 def db_workers(tmp_path):
     extra = [] if importlib.util.find_spec("django.tasks") else ["django_tasks"]
     extra = [app for app in [*extra, "django_tasks_db"] if not apps.is_installed(app)]
-    with override_settings(
+    with queue_scenario.admin_registry_restored(), override_settings(
         INSTALLED_APPS=[*django_settings.INSTALLED_APPS, *extra],
         TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         PINAX_CONNECT_WEBHOOK_PROCESSING="task",

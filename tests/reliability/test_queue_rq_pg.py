@@ -69,7 +69,7 @@ def rq_workers(tmp_path, redis_port):
     extra = [] if importlib.util.find_spec("django.tasks") else ["django_tasks"]
     extra = [app for app in [*extra, "django_rq", "django_tasks_rq"] if not apps.is_installed(app)]
     queues = {"default": {"HOST": "127.0.0.1", "PORT": redis_port, "DB": 0}}
-    with override_settings(
+    with queue_scenario.admin_registry_restored(), override_settings(
         INSTALLED_APPS=[*django_settings.INSTALLED_APPS, *extra],
         TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
         RQ_QUEUES=queues,
