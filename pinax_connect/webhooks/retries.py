@@ -80,9 +80,14 @@ def after_failure(event: Event) -> None:
         )
         webhook_event_dead.send_robust(sender=Event, event=event)
     elif event.status == Event.FAILED and uses_tasks():
-        from . import tasks
+        try:
+            from . import tasks
 
-        tasks.enqueue_retry(event)
+            tasks.enqueue_retry(event)
+        except Exception:
+            # The failure is recorded; a missing or broken tasks backend must not turn
+            # the delivery into an error. The retry command still finds it when due.
+            logger.exception("Retry task of webhook event %s not enqueued", event.stripe_id)
 
 
 def uses_tasks() -> bool:

@@ -145,3 +145,18 @@ def test_a_stored_event_no_worker_applied_is_picked_up_after_the_lease(recorder)
     Event.objects.update(received_at=timezone.now() - retries.LEASE - datetime.timedelta(seconds=1))
     assert retries.run_due() == {"processed": 1}
     assert len(recorder.handled) == 1
+
+
+def test_a_broken_tasks_backend_does_not_fail_the_delivery(failing, settings, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    from pinax_connect.webhooks import tasks
+
+    def broken(event):
+        raise RuntimeError("tasks backend down")
+
+    monkeypatch.setattr(tasks, "enqueue_retry", broken)
+    settings.PINAX_CONNECT_WEBHOOK_INLINE_RETRY = "task"
+    with caplog.at_level(logging.ERROR, logger="pinax_connect"), django_capture_on_commit_callbacks(execute=True):
+        assert processing.deliver(make_event("invoice.paid", {"id": "in_1", "object": "invoice"}))[1] == "failed"
+    stored = Event.objects.get()
+    assert stored.status == Event.FAILED and stored.next_attempt_at is not None  # the retry command will find it
+    assert any("not enqueued" in r.getMessage() for r in caplog.records)
