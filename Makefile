@@ -50,7 +50,7 @@ $(PY):
 # Reinstall only when the packaging metadata changes (the install is editable).
 # django-tasks-db and django-tasks-rq (the tasks backends the task-mode and
 # distributed-queue tests run on) are installed beside the test extra rather than in it.
-$(INSTALLED): $(PY) setup.cfg pyproject.toml
+$(INSTALLED): $(PY) setup.cfg pyproject.toml Makefile
 	$(PIP) install -q -e '.[test]' 'django-tasks-db>=0.12' 'django-tasks-rq>=0.12'
 	@touch $@
 
