@@ -39,6 +39,8 @@ help:
 	@echo "make test-browser   the end-to-end browser test of the example alone"
 	@echo "make demo           run the example marketplace"
 	@echo "make bench          run the benchmarks"
+	@echo "make bench-pipeline the webhook pipeline before/after (BENCH_STRACE=1 counts fsyncs)"
+	@echo "make bench-queue    task mode end to end on django-tasks-db and RQ, 1/2/4 workers"
 	@echo "make clean          remove caches and build artefacts (keeps $(VENV))"
 	@echo "Variables: PYTHON=$(PYTHON) VENV=$(VENV) PYTEST_ARGS='$(PYTEST_ARGS)'"
 
@@ -46,10 +48,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the packaging metadata changes (the install is editable).
-# django-tasks-db (the database tasks backend the task-mode test runs on) needs
-# Django >= 5.2, so it is installed beside the test extra rather than in it.
-$(INSTALLED): $(PY) setup.cfg pyproject.toml
-	$(PIP) install -q -e '.[test,rest]' 'django-tasks-db>=0.12'
+# django-tasks-db and django-tasks-rq (the tasks backends the task-mode and
+# distributed-queue tests run on) are installed beside the test extra rather than in it.
+$(INSTALLED): $(PY) setup.cfg pyproject.toml Makefile
+	$(PIP) install -q -e '.[test,rest]' 'django-tasks-db>=0.12' 'django-tasks-rq>=0.12'
 	@touch $@
 
 venv: $(INSTALLED)
@@ -66,7 +68,7 @@ test-sqlite: venv browser-deps
 	env -u PINAX_CONNECT_TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS); \
 	echo ">>> SQLite pass passed in $$(( $$(date +%s) - start ))s"
 
-test-postgres: venv
+test-postgres: venv redis-deps
 	@echo ">>> Test pass 2/2: PostgreSQL"
 	@start=$$(date +%s); \
 	bash scripts/pg-cluster.sh $(PYTEST) $(PYTEST_ARGS); \
@@ -88,7 +90,18 @@ demo: venv
 	cd example && $(abspath $(PY)) manage.py demo_setup
 	cd example && exec $(abspath $(PY)) manage.py runserver 127.0.0.1:8000
 
-.PHONY: browser-deps test-browser
+.PHONY: browser-deps test-browser redis-deps
+
+# redis-server for the RQ queue test (PostgreSQL pass): Debian's package (as root).
+# The test starts a private server on a free port and removes it afterwards.
+redis-deps:
+	@if command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y redis-server || { apt-get update && apt-get install -y redis-server; }; \
+	else \
+		echo "redis-deps: redis-server is missing and we are not root: install Debian's redis-server package"; \
+	fi
 
 # Chromium for tests/browser: Debian's package (as root), never `playwright install`.
 browser-deps:
@@ -109,7 +122,22 @@ test-browser: venv browser-deps
 bench: venv
 	@start=$$(date +%s); \
 	$(PY) -m benchmarks; \
+	$(MAKE) --no-print-directory bench-pipeline; \
+	$(MAKE) --no-print-directory bench-queue; \
 	echo ">>> Benchmarks finished in $$(( $$(date +%s) - start ))s"
+
+# The webhook pipeline before (BENCH_BASELINE, default 2c00bb8) and after, on Django's
+# default SQLite settings, SQLite WAL/NORMAL and PostgreSQL; BENCH_STRACE=1 counts fsyncs.
+.PHONY: bench-pipeline
+bench-pipeline: venv
+	$(PY) -m benchmarks.pipeline --profiles default,wal --out benchmarks/results/pipeline-sqlite.json
+	bash scripts/pg-cluster.sh $(PY) -m benchmarks.pipeline --profiles postgresql --out benchmarks/results/pipeline-postgresql.json
+
+# Task mode end to end (delivery -> applied) with 1, 2 and 4 workers: django-tasks-db
+# and django-tasks-rq (a private redis-server) on a throwaway PostgreSQL.
+.PHONY: bench-queue
+bench-queue: venv redis-deps
+	bash scripts/pg-cluster.sh bash -c '$(PY) -m benchmarks.bench_queue --kind db --out benchmarks/results/queue-db.json && $(PY) -m benchmarks.bench_queue --kind rq --out benchmarks/results/queue-rq.json'
 
 clean:
 	rm -rf .nox build dist *.egg-info .pytest_cache .hypothesis

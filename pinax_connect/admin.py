@@ -2,7 +2,7 @@
 "re-sync from Stripe" and, for events, "replay"."""
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -68,10 +68,16 @@ def resync(modeladmin, request, queryset):
 
 @admin.action(description=_("Replay selected events"), permissions=["change"])
 def replay(modeladmin, request, queryset):
+    """Apply the events again; for one whose receivers failed, re-send the signal to those only."""
     replay_event = import_string("pinax_connect.webhooks.processing.replay")
+    outcomes = {}
     for event in queryset:
-        replay_event(event)
-    modeladmin.message_user(request, _("Replayed %(n)d events.") % {"n": queryset.count()})
+        outcome = replay_event(event)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    modeladmin.message_user(request, _("Replayed %(n)d events.") % {"n": sum(outcomes.values())})
+    if set(outcomes) - {"processed"}:
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        modeladmin.message_user(request, _("Outcomes: %(summary)s.") % {"summary": summary}, messages.WARNING)
 
 
 class HasRequirementsFilter(admin.SimpleListFilter):
@@ -187,13 +193,46 @@ register(
 )
 
 
+class ReceiverErrorsFilter(admin.SimpleListFilter):
+    title = _("failed receivers")
+    parameter_name = "receiver_errors"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(receiver_errors={})
+        if self.value() == "no":
+            return queryset.filter(receiver_errors={})
+        return queryset
+
+
+@admin.display(description=_("failed receivers"))
+def failed_receivers(event):
+    return ", ".join(sorted(event.receiver_errors or {})) or "-"
+
+
+@admin.display(description=_("receiver errors"))
+def receiver_error_list(event):
+    if not event.receiver_errors:
+        return "-"
+    return format_html_join("\n", "<div><code>{}</code>: {}</div>", sorted(event.receiver_errors.items()))
+
+
 @admin.register(models.Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = [stripe_link, "type", "account", "status", "flag", "attempts", "deliveries", "created"]
-    list_filter = ["status", "livemode", "type", "flag"]
+    list_display = [
+        stripe_link, "type", "account", "status", "flag", "attempts", "deliveries",
+        failed_receivers, "next_attempt_at", "created",
+    ]
+    list_filter = ["status", ReceiverErrorsFilter, "livemode", "type", "flag"]
     search_fields = ["stripe_id", "type", "account", "request_id"]
     actions = [replay]
-    readonly_fields = [f.name for f in models.Event._meta.concrete_fields if not f.primary_key]
+    readonly_fields = [
+        *(f.name for f in models.Event._meta.concrete_fields if not f.primary_key and f.name != "receiver_errors"),
+        receiver_error_list,
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -3,6 +3,8 @@
 Import ``settings`` from here and read attributes at call time: the object proxies
 Django's settings, so ``override_settings`` in tests is always honoured.
 """
+import datetime
+
 import stripe
 from appconf import AppConf
 from django.conf import settings
@@ -33,9 +35,10 @@ class PinaxConnectAppConf(AppConf):
     WEBHOOK_MAX_BODY_SIZE = 1024 * 1024
     # "inline" processes an event in the request; "task" enqueues it (django.tasks).
     WEBHOOK_PROCESSING = "inline"
-    # Status returned to Stripe when a handler fails: 200 keeps the event for replay
-    # on our side; 500 asks Stripe to redeliver it.
-    WEBHOOK_FAILURE_STATUS = 200
+    # Status returned to Stripe when a handler (or receiver) fails. None: decided by the
+    # retry design (500 while inline retries are Stripe's redeliveries and attempts
+    # remain, else 200); 200 or 500 force it.
+    WEBHOOK_FAILURE_STATUS = None
     # Re-fetch the event's object from Stripe instead of trusting the payload.
     WEBHOOK_REFETCH = False
 
@@ -52,6 +55,20 @@ class PinaxConnectAppConf(AppConf):
     # Refund a charge as soon as an actionable early fraud warning arrives (with
     # reverse_transfer and refund_application_fee for destination charges).
     EARLY_FRAUD_WARNING_REFUND = False
+
+    # Webhook pipeline. Tries of a failed event (handlers, or the receivers that failed)
+    # before it is marked dead.
+    WEBHOOK_MAX_ATTEMPTS = 8
+    # Retry n waits a random time in [d/2, d], d = min(RETRY_DELAY * 2**(n-1), RETRY_MAX_DELAY) seconds.
+    WEBHOOK_RETRY_DELAY = 60
+    WEBHOOK_RETRY_MAX_DELAY = 6 * 3600
+    # How inline processing retries: "stripe" answers a failed delivery 500 so Stripe
+    # redelivers it (its backoff, up to 3 days live); "task" enqueues a deferred retry
+    # task on the configured django.tasks backend and answers 200.
+    WEBHOOK_INLINE_RETRY = "stripe"
+    # Processed events older than this lose their payload in pinax_connect_prune_events
+    # (a timedelta or a number of days; None keeps payloads forever).
+    EVENT_RETENTION = datetime.timedelta(days=30)
 
     class Meta:
         prefix = "pinax_connect"

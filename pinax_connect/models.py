@@ -287,11 +287,14 @@ class Event(models.Model):
     PROCESSING = "processing"
     PROCESSED = "processed"
     FAILED = "failed"
+    # Retries exhausted (handlers or receivers): a person has to look.
+    DEAD = "dead"
     STATUSES = [
         (RECEIVED, _("received")),
         (PROCESSING, _("processing")),
         (PROCESSED, _("processed")),
         (FAILED, _("failed")),
+        (DEAD, _("dead")),
     ]
 
     stripe_id = models.CharField(max_length=255, unique=True)
@@ -310,7 +313,14 @@ class Event(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    # When the handlers' work committed (None: never applied).
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Signal receivers that raised and have not succeeded since: {"module.qualname": "Error: text"}.
+    receiver_errors = models.JSONField(default=dict, blank=True)
+    # When the next automatic retry is due (None: none scheduled).
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the payload was dropped by the retention policy (None: kept).
+    pruned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "created"])]

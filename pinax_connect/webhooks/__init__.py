@@ -11,6 +11,6 @@ See docs/webhooks.md. Nothing here imports models, so this package can be import
 from a ``models.py`` or an ``AppConfig.ready``.
 """
 from .registry import register, registry, unregister
-from .signals import WEBHOOK_SIGNALS
+from .signals import WEBHOOK_SIGNALS, webhook_event_dead
 
-__all__ = ["WEBHOOK_SIGNALS", "register", "registry", "unregister"]
+__all__ = ["WEBHOOK_SIGNALS", "register", "registry", "unregister", "webhook_event_dead"]

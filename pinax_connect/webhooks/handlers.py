@@ -42,6 +42,11 @@ def stripe_object(source):
     return (source.get("data") or {}).get("object") or {}
 
 
+def _account_of(event):
+    """The event's connected account: the Account processing already read, else its id."""
+    return getattr(event, "mirrored_account", None) or event.account or None
+
+
 def _sync_with(module, function):
     """A handler passing the event's object to ``pinax_connect.actions.<module>.<function>``."""
 
@@ -51,7 +56,7 @@ def _sync_with(module, function):
         return sync(
             obj,
             event_created=source.get("created"),
-            stripe_account=event.account or None,
+            stripe_account=_account_of(event),
             reread=functools.partial(_reread, obj, event.account or None),
         )
 
@@ -115,7 +120,7 @@ def customer_deleted(event, source, subtype):
     """``customer.deleted``: stamp ``date_purged`` on the customer (the row is kept)."""
     deleted = {**stripe_object(source), "deleted": True}
     return _actions("customers").sync_customer_from_stripe_object(
-        deleted, event_created=source.get("created"), stripe_account=event.account or None
+        deleted, event_created=source.get("created"), stripe_account=_account_of(event)
     )
 
 

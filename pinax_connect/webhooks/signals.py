@@ -14,6 +14,7 @@ mark the event failed.
 """
 import threading
 
+from django.db.models.signals import post_save
 from django.dispatch import Signal
 
 from .event_types import EVENT_TYPES
@@ -34,3 +35,19 @@ class WebhookSignals(dict):
 
 
 WEBHOOK_SIGNALS = WebhookSignals((event_type, Signal()) for event_type in EVENT_TYPES)
+
+
+# Sent (``sender=Event``, ``event=``) when an event has used every attempt
+# (``PINAX_CONNECT_WEBHOOK_MAX_ATTEMPTS``) and is marked ``dead``: page someone.
+webhook_event_dead = Signal()
+
+
+def _account_created(sender, instance, created, **kwargs):
+    from .early import account_created
+
+    account_created(sender, instance, created, **kwargs)
+
+
+# Early events are applied when their Account appears (see webhooks/early.py). The
+# sender is named lazily, so importing this module never imports the models.
+post_save.connect(_account_created, sender="pinax_connect.Account", dispatch_uid="pinax_connect_early_events")

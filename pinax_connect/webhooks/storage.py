@@ -7,11 +7,14 @@ concurrency, and counts further deliveries of the same id.
 """
 import json
 import logging
+import sqlite3
 import time
+from dataclasses import dataclass
 
 import stripe
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from .. import client
 from ..conf import settings
@@ -205,6 +208,38 @@ def read_event(request):
     return parse_event(payload)
 
 
+def static_flag(data: dict) -> str:
+    """The flags decided from the event alone (no database): livemode and API version, or ``""``."""
+    if bool(data.get("livemode")) != client.is_live_key():
+        return FLAG_LIVEMODE_MISMATCH
+    version = data.get("api_version")
+    # Versions are dates (``2024-09-30.acacia``): their text sorts like the dates.
+    if isinstance(version, str) and version and version[:10] < MIN_EVENT_API_VERSION:
+        return FLAG_UNSUPPORTED_API_VERSION
+    return ""
+
+
+def needs_account(data: dict) -> bool:
+    """True for an event of a connected account that is applied only once we mirror the account.
+
+    ``account.*`` events are how an Account first appears, so they never wait.
+    """
+    return bool(data.get("account")) and not data["type"].startswith("account.")
+
+
+def flag_and_account(data: dict) -> "tuple[str, Account | None]":
+    """``(flag, account)``: :func:`flag_for` and the mirrored Account it looked up (or ``None``).
+
+    One SELECT at most; processing hands the Account to the handlers, so they do
+    not read it a second time.
+    """
+    flag = static_flag(data)
+    if flag or not needs_account(data):
+        return flag, None
+    account = Account.objects.filter(stripe_id=data["account"]).first()
+    return ("" if account is not None else FLAG_UNKNOWN_ACCOUNT), account
+
+
 def flag_for(data):
     """Why this event must be stored but not applied, or ``""``.
 
@@ -216,17 +251,7 @@ def flag_for(data):
       ``account.*`` events, which are how an Account first appears. Applying the others
       would mirror e.g. a connected account's customer as a platform customer.
     """
-    if bool(data.get("livemode")) != client.is_live_key():
-        return FLAG_LIVEMODE_MISMATCH
-    version = data.get("api_version")
-    # Versions are dates (``2024-09-30.acacia``): their text sorts like the dates.
-    if isinstance(version, str) and version and version[:10] < MIN_EVENT_API_VERSION:
-        return FLAG_UNSUPPORTED_API_VERSION
-    account = data.get("account")
-    if account and not data["type"].startswith("account."):
-        if not Account.objects.filter(stripe_id=account).exists():
-            return FLAG_UNKNOWN_ACCOUNT
-    return ""
+    return flag_and_account(data)[0]
 
 
 def _request_id(data):
@@ -238,16 +263,7 @@ def _request_id(data):
 
 def event_columns(data):
     """The Event columns for an event dict."""
-    return {
-        "type": data["type"],
-        "account": data.get("account") or "",
-        "api_version": data.get("api_version") or "",
-        "livemode": bool(data.get("livemode")),
-        "created": stripe_datetime(data.get("created")),
-        "request_id": _request_id(data),
-        "payload": data,
-        "flag": flag_for(data),
-    }
+    return {**event_columns_without_flag(data), "flag": flag_for(data)}
 
 
 def store(data, *, delivery=True):
@@ -272,3 +288,79 @@ def store(data, *, delivery=True):
     if delivery:
         events.update(deliveries=F("deliveries") + 1)
     return events.get(), False
+
+
+# ---- one statement per delivery: insert, or count a duplicate -----------------------
+
+
+@dataclass
+class Stored:
+    """What :func:`insert_delivery` learnt in its one statement."""
+
+    pk: int
+    created: bool
+    status: str
+    flag: str
+    applied: bool  # the handlers' work committed once (processed_at is set)
+
+
+def upsert_supported() -> bool:
+    """True when the database runs ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``.
+
+    PostgreSQL, and SQLite from 3.35; other databases use :func:`store`'s two steps.
+    """
+    if connection.vendor == "postgresql":
+        return True
+    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35, 0)
+
+
+def insert_delivery(data: dict, **values) -> Stored:
+    """Insert the event row (``values`` override columns), or count a further delivery of it.
+
+    One statement whatever happens: ``INSERT ... ON CONFLICT (stripe_id) DO UPDATE SET
+    deliveries = deliveries + 1 RETURNING ...``. The unique ``stripe_id`` decides,
+    under any concurrency, which delivery created the row (a row inserted now has
+    ``deliveries`` 1, a counted one more). On PostgreSQL a delivery racing an
+    uncommitted insert of the same id waits for it, then counts itself on the
+    committed row. The row stays locked until the caller's transaction ends.
+    Needs :func:`upsert_supported`.
+    """
+    event = Event(stripe_id=data["id"], **{**event_columns_without_flag(data), **values})
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    params = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
+    qn = connection.ops.quote_name
+    table = qn(Event._meta.db_table)
+    col = {f.name: qn(f.column) for f in Event._meta.concrete_fields}
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({col['stripe_id']}) DO UPDATE SET {col['deliveries']} = {table}.{col['deliveries']} + 1 "
+        f"RETURNING {col['id']}, {col['deliveries']}, {col['status']}, {col['flag']}, {col['processed_at']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk, deliveries, status, flag, processed_at = cursor.fetchone()
+    return Stored(pk=pk, created=deliveries == 1, status=status, flag=flag, applied=processed_at is not None)
+
+
+def event_columns_without_flag(data: dict) -> dict:
+    """:func:`event_columns` without the ``flag`` (which may need a query): the caller decides it."""
+    return {
+        "type": data["type"],
+        "account": data.get("account") or "",
+        "api_version": data.get("api_version") or "",
+        "livemode": bool(data.get("livemode")),
+        "created": stripe_datetime(data.get("created")),
+        "request_id": _request_id(data),
+        "payload": data,
+    }
+
+
+def event_from(data: dict, stored: Stored, **values) -> Event:
+    """The in-memory :class:`Event` for a row :func:`insert_delivery` created (no query)."""
+    event = Event(pk=stored.pk, stripe_id=data["id"], **{**event_columns_without_flag(data), **values})
+    event._state.adding = False
+    event._state.db = connection.alias
+    if event.received_at is None:
+        event.received_at = timezone.now()
+    return event

@@ -36,11 +36,17 @@ from . import processing
 
 @task()
 def process_webhook_event(event_pk):
-    """Process the stored event ``event_pk``; returns the outcome (``"processed"``, ``"failed"``...)."""
+    """Process (or retry) the stored event ``event_pk``; returns the outcome (``"processed"``, ``"failed"``...).
+
+    A failed event whose handlers committed has only its failed receivers retried
+    (:func:`pinax_connect.webhooks.retries.retry`).
+    """
+    from . import retries
+
     event = Event.objects.filter(pk=event_pk).first()
     if event is None:
         return "missing"
-    return processing.process_event(event)
+    return retries.retry(event)
 
 
 def enqueue(event):
@@ -49,3 +55,23 @@ def enqueue(event):
     After commit, so a worker never looks for an Event row that is not visible yet.
     """
     transaction.on_commit(lambda: process_webhook_event.enqueue(event.pk))
+
+
+def enqueue_retry(event):
+    """Enqueue :func:`process_webhook_event` for ``event`` to run at ``event.next_attempt_at``.
+
+    On a backend that cannot defer tasks (``supports_defer`` false) nothing is
+    enqueued and a warning is logged: ``manage.py pinax_connect_retry_events`` (cron)
+    then runs the retry when it is due.
+    """
+    import logging
+
+    task = process_webhook_event
+    if not getattr(task.get_backend(), "supports_defer", False):
+        logging.getLogger(__name__).warning(
+            "Tasks backend %r cannot defer tasks: retry of %s left to pinax_connect_retry_events",
+            task.backend,
+            event.stripe_id,
+        )
+        return
+    transaction.on_commit(lambda: task.using(run_after=event.next_attempt_at).enqueue(event.pk))

@@ -30,13 +30,16 @@ def post_event(event, client=None):
 
 @pytest.fixture
 def deliver(django_capture_on_commit_callbacks):
-    """``deliver(events)``: POST each event in order; asserts Stripe would get a 200."""
+    """``deliver(events)``: POST each event in order; asserts Stripe would get a 200
+    (``failing=`` names event types whose handlers are meant to fail: inline, those
+    answer 500 so that Stripe redelivers them)."""
 
-    def run(events):
+    def run(events, failing=()):
         for event in events:
             with django_capture_on_commit_callbacks(execute=True):
                 response = post_event(event)
-            assert response.status_code == 200, (event["type"], response.content)
+            expected = 500 if event["type"] in failing else 200
+            assert response.status_code == expected, (event["type"], response.content)
 
     return run
 

@@ -245,11 +245,16 @@ def test_failure_status_setting(stripe_webhook_client, settings, register_handle
         raise RuntimeError("boom")
 
     register_handler("invoice.paid", broken)
-    assert stripe_webhook_client(make_event("invoice.paid", {"id": "in_1", "object": "invoice"})).status_code == 200
-    settings.PINAX_CONNECT_WEBHOOK_FAILURE_STATUS = 500
+    # Default inline: 500, so Stripe redelivers (the inline retry).
+    assert stripe_webhook_client(make_event("invoice.paid", {"id": "in_1", "object": "invoice"})).status_code == 500
+    settings.PINAX_CONNECT_WEBHOOK_FAILURE_STATUS = 200
     response = stripe_webhook_client(make_event("invoice.paid", {"id": "in_2", "object": "invoice"}))
-    assert response.status_code == 500
-    assert Event.objects.filter(status=Event.FAILED).count() == 2
+    assert response.status_code == 200
+    settings.PINAX_CONNECT_WEBHOOK_FAILURE_STATUS = None
+    settings.PINAX_CONNECT_WEBHOOK_INLINE_RETRY = "task"  # retried by a task: Stripe need not redeliver
+    response = stripe_webhook_client(make_event("invoice.paid", {"id": "in_3", "object": "invoice"}))
+    assert response.status_code == 200
+    assert Event.objects.filter(status=Event.FAILED).count() == 3
 
 
 def test_view_is_not_wrapped_in_atomic_requests():

@@ -177,7 +177,9 @@ def test_receiver_sees_the_committed_handler_work(register_handler, connect_rece
     assert seen == [(True, True)]
 
 
-def test_failing_receiver_is_logged_and_does_not_fail_the_event(connect_receiver, recorder, caplog, django_capture_on_commit_callbacks):
+def test_failing_receiver_is_logged_recorded_and_does_not_stop_the_others(
+    connect_receiver, recorder, caplog, django_capture_on_commit_callbacks
+):
     def bad_receiver(sender, event, stripe_object, **kwargs):
         raise RuntimeError("receiver bug")
 
@@ -185,9 +187,12 @@ def test_failing_receiver_is_logged_and_does_not_fail_the_event(connect_receiver
     recorder.listen("invoice.paid", handler=False)  # connected after the failing one
     event = stored()
     with caplog.at_level(logging.ERROR, logger="pinax_connect"), django_capture_on_commit_callbacks(execute=True):
-        assert processing.process_event(event) == "processed"
+        assert processing.process_event(event) == "processed"  # the handlers' work committed
     event.refresh_from_db()
-    assert event.status == Event.PROCESSED and event.last_error == ""
+    name = f"{__name__}.test_failing_receiver_is_logged_recorded_and_does_not_stop_the_others.<locals>.bad_receiver"
+    assert event.status == Event.FAILED and event.processed_at is not None
+    assert event.receiver_errors == {name: "RuntimeError: receiver bug"}
+    assert event.next_attempt_at is not None
     assert len(recorder.signalled) == 1
     assert any("receiver bug" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
 

@@ -124,3 +124,33 @@ def test_flagged_event_is_not_enqueued(db_task_backend, stripe_webhook_client):
     event = make_event("invoice.paid", {"id": "in_1", "object": "invoice"}, livemode=True)
     assert stripe_webhook_client(event).content == b"flagged"
     assert db_task_backend.objects.count() == 0
+
+
+def test_a_failed_task_event_is_retried_by_a_deferred_task(db_task_backend, stripe_webhook_client, register_handler):
+    import datetime
+
+    from django.utils import timezone
+
+    state = {"broken": True, "runs": 0}
+
+    def handler(event, source, subtype):
+        state["runs"] += 1
+        if state["broken"]:
+            raise RuntimeError("not yet")
+
+    register_handler("invoice.paid", handler)
+    stripe_webhook_client(make_event("invoice.paid", {"id": "in_1", "object": "invoice"}))
+    run_db_worker()
+
+    stored = Event.objects.get()
+    assert stored.status == Event.FAILED and stored.next_attempt_at is not None
+    retry = db_task_backend.objects.exclude(status="SUCCESSFUL").get()
+    assert retry.run_after == stored.next_attempt_at  # deferred to the backoff's time
+    run_db_worker()
+    assert state["runs"] == 1  # not due yet
+
+    state["broken"] = False
+    db_task_backend.objects.filter(pk=retry.pk).update(run_after=timezone.now() - datetime.timedelta(seconds=1))
+    run_db_worker()
+    stored.refresh_from_db()
+    assert (stored.status, stored.attempts, state["runs"]) == (Event.PROCESSED, 2, 2)

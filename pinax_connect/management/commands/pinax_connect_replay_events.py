@@ -29,12 +29,17 @@ def type_filter(types):
 class Command(BaseCommand):
     help = (
         "Run the handlers (and signals) of stored webhook events again, oldest first. "
-        "Select events with at least one of --failed, --flagged, --type, --ids, --since "
+        "Select events with at least one of --failed, --dead, --flagged, --type, --ids, --since "
         "(they combine with AND)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--failed", action="store_true", help="only events whose processing failed")
+        parser.add_argument(
+            "--failed",
+            action="store_true",
+            help="only events whose processing failed (a handler, or receivers: those are re-sent the signal alone)",
+        )
+        parser.add_argument("--dead", action="store_true", help="only events whose automatic retries ran out")
         parser.add_argument(
             "--flagged",
             action="store_true",
@@ -51,14 +56,16 @@ class Command(BaseCommand):
         parser.add_argument("--ids", nargs="+", metavar="EVENT_ID", help="Stripe event ids (evt_...)")
         parser.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD", help="events created on or after")
 
-    def handle(self, *, failed, flagged, types, ids, since, verbosity, **options):
+    def handle(self, *, failed, dead, flagged, types, ids, since, verbosity, **options):
         from pinax_connect.webhooks import processing
 
-        if not (failed or flagged or types or ids or since):
-            raise CommandError("Select events to replay: --failed, --flagged, --type, --ids and/or --since.")
+        if not (failed or dead or flagged or types or ids or since):
+            raise CommandError("Select events to replay: --failed, --dead, --flagged, --type, --ids and/or --since.")
         events = Event.objects.all()
         if failed:
             events = events.filter(status=Event.FAILED)
+        if dead:
+            events = events.filter(status=Event.DEAD)
         if flagged:
             events = events.exclude(flag="")
         if types:
