@@ -49,7 +49,9 @@ def dashboard_url(obj):
 @admin.display(description=_("Stripe"))
 def stripe_link(obj):
     url = dashboard_url(obj)
-    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.stripe_id) if url else obj.stripe_id
+    if not url:
+        return obj.stripe_id
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.stripe_id)
 
 
 @admin.action(description=_("Re-sync selected from Stripe"), permissions=["change"])

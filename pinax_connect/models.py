@@ -121,6 +121,12 @@ class UserAccount(models.Model):
     def __str__(self):
         return f"{self.user_id} @ {self.account_id}: {self.customer_id}"
 
+    def save(self, *args, **kwargs):
+        # A UserAccount pointing at another account's customer would route charges
+        # to the wrong seller, so it is refused on every save, not only in forms.
+        self.clean()
+        super().save(*args, **kwargs)
+
     @classmethod
     def filter(cls, *args, **kwargs):
         """``UserAccount.filter(...)``, as written in pinax-stripe's docs: ``objects.filter``."""
@@ -131,12 +137,6 @@ class UserAccount(models.Model):
             raise ValidationError(
                 {"customer": _("This customer does not live on that connected account.")}
             )
-
-    def save(self, *args, **kwargs):
-        # A UserAccount pointing at another account's customer would route charges
-        # to the wrong seller, so it is refused on every save, not only in forms.
-        self.clean()
-        super().save(*args, **kwargs)
 
 
 class ExternalAccount(StripeObject):

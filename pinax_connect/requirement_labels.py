@@ -255,9 +255,9 @@ def describe_list(paths: Iterable[object] | None) -> str:
 
 def _as_datetime(value: object) -> datetime.datetime | None:
     if isinstance(value, datetime.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.timezone.utc)
+        return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(value, tz=datetime.UTC)
     return None
 
 

@@ -40,7 +40,7 @@ def stripe_datetime(timestamp):
     """An aware ``datetime`` from a Stripe unix timestamp (``None`` stays ``None``)."""
     if timestamp in (None, ""):
         return None
-    return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
 
 
 def object_id(value):

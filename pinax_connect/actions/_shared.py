@@ -159,7 +159,7 @@ def created_filter(created_gte):
         created_gte = int(created_gte.timestamp())
     elif isinstance(created_gte, datetime.date):
         created_gte = int(
-            datetime.datetime.combine(created_gte, datetime.time(), datetime.timezone.utc).timestamp()
+            datetime.datetime.combine(created_gte, datetime.time(), datetime.UTC).timestamp()
         )
     return {"created": {"gte": int(created_gte)}}
 

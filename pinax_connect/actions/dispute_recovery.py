@@ -118,7 +118,7 @@ def _split(total: int, transfers: list[Transfer]) -> list[tuple[Transfer, int]]:
         return []
     shares = [total * a // whole for a in amounts]
     shares[0] += total - sum(shares)
-    return [(t, s) for t, s in zip(transfers, shares) if s > 0]
+    return [(t, s) for t, s in zip(transfers, shares, strict=False) if s > 0]
 
 
 def recover(dispute: Dispute) -> list[DisputeRecovery]:

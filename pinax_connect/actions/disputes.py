@@ -7,8 +7,9 @@ seller is :mod:`pinax_connect.actions.dispute_recovery`.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import IO, Any, Mapping
+from typing import IO, Any
 
 import stripe
 

@@ -31,9 +31,9 @@ Sources (checked 2026-12 with the project's documentation search):
 * ``account_country_invalid_state``: https://docs.stripe.com/error-codes
 
 The package holds the bank formats (:mod:`.banking`) and address rules
-(:mod:`.addresses`) beside the per-country table here. The lists are a faithful model, not a copy: Stripe refines its per-country rules
-over time and answers with the account's own ``requirements``, which the forms
-always follow. Unknown country codes raise :class:`UnsupportedCountry`.
+(:mod:`.addresses`) beside the per-country table here. The lists are a faithful
+model, not a copy: Stripe refines its per-country rules over time and answers with
+the account's own ``requirements``, which the forms always follow. Unknown country codes raise :class:`UnsupportedCountry`.
 """
 from __future__ import annotations
 
@@ -42,8 +42,17 @@ from dataclasses import dataclass
 
 from ..exceptions import PinaxConnectError
 from .addresses import NO_POSTAL_CODE, POSTAL_CODES, POSTAL_SEPARATORS, STATE_LISTS, STATE_REQUIRED, STATES
-from .banking import (BANK_FORMATS, IBAN, IBAN_LENGTHS, TEST_IBANS, BankFormat, RoutingPart, aba_is_valid,
-                      clabe_is_valid, iban_is_valid)
+from .banking import (
+    BANK_FORMATS,
+    IBAN,
+    IBAN_LENGTHS,
+    TEST_IBANS,
+    BankFormat,
+    RoutingPart,
+    aba_is_valid,
+    clabe_is_valid,
+    iban_is_valid,
+)
 
 __all__ = [
     "BankFormat", "Country", "RoutingPart", "UnsupportedCountry", "COUNTRIES", "get", "codes", "is_supported",
@@ -154,11 +163,12 @@ def get(code: str | None) -> Country:
     """The :class:`Country` for a two-letter code (any case); :class:`UnsupportedCountry` otherwise."""
     if not isinstance(code, str) or not re.fullmatch(r"[A-Za-z]{2}", code):
         raise UnsupportedCountry(
-            "%r is not a two-letter ISO 3166-1 country code (write 'US', not 'USA')." % (code,))
+            f"{code!r} is not a two-letter ISO 3166-1 country code (write 'US', not 'USA').")
     found = COUNTRIES.get(code.upper())
     if found is None:
         raise UnsupportedCountry(
-            "Stripe does not offer custom connected accounts in %r. Supported: %s." % (code, ", ".join(COUNTRIES)))
+            f"Stripe does not offer custom connected accounts in {code!r}. Supported: {', '.join(COUNTRIES)}."
+        )
     return found
 
 
@@ -216,8 +226,8 @@ def minimum_fields(code: str, business_type: str = "individual") -> list[str]:
     rep = ["representative." + p for p in person_fields(country) + ["relationship.executive", "relationship.title"]]
     roles = []
     for role in country.company_roles:
-        roles.append("company.%s_provided" % role)
-        roles += ["%s.%s" % (role, p) for p in role_fields(country)]
+        roles.append(f"company.{role}_provided")
+        roles += [f"{role}.{p}" for p in role_fields(country)]
     if country.ownership_declaration:
         roles += ["company.ownership_declaration.date", "company.ownership_declaration.ip"]
     return sorted(common + company + rep + roles)

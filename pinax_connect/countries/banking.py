@@ -39,7 +39,7 @@ def clabe_is_valid(clabe: str) -> bool:
     if not re.fullmatch(r"\d{18}", clabe or ""):
         return False
     weights = (3, 7, 1) * 6
-    total = sum((int(c) * w) % 10 for c, w in zip(clabe[:17], weights))
+    total = sum((int(c) * w) % 10 for c, w in zip(clabe[:17], weights, strict=False))
     return (10 - total % 10) % 10 == int(clabe[17])
 
 
@@ -95,7 +95,7 @@ class BankFormat:
                 return False
         if len(pieces) != len(self.parts):
             return False
-        if not all(re.fullmatch(p.pattern, piece) for p, piece in zip(self.parts, pieces)):
+        if not all(re.fullmatch(p.pattern, piece) for p, piece in zip(self.parts, pieces, strict=False)):
             return False
         return self.checksum != "aba" or aba_is_valid(routing)
 
@@ -114,7 +114,7 @@ def _width(pattern: str) -> int:
 
 
 def _part(name, label, digits, example):
-    return RoutingPart(name, label, r"\d{%d}" % digits, example)
+    return RoutingPart(name, label, rf"\d{{{digits}}}", example)
 
 
 IBAN = BankFormat("iban", account_label="IBAN")

@@ -49,7 +49,7 @@ class InitialCustomAccountForm(RequirementsForm):
         self.request = request
         self.country = countries.get(country).code  # UnsupportedCountry for "USA", "ZZ"...
         if business_type not in dict(registry.BUSINESS_TYPE_CHOICES):
-            raise ValueError("business_type must be one of %s" % ", ".join(dict(registry.BUSINESS_TYPE_CHOICES)))
+            raise ValueError("business_type must be one of {}".format(", ".join(dict(registry.BUSINESS_TYPE_CHOICES))))
         self.business_type = business_type
         self.account = None
         self.user = _user_of(request)

@@ -14,7 +14,6 @@ from . import address as address_mod
 from . import bank as bank_mod
 from .entries import Entry, client_ip, lookup, nested
 
-
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024  # Stripe's limit for identity documents
 # Extension -> the bytes such a file starts with (what is uploaded must be what it claims).
 DOCUMENT_SIGNATURES = {

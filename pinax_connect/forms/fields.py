@@ -67,7 +67,6 @@ from .entries import (
     validate_birth_date,
 )
 
-
 __all__ = [
     "MAX_DOCUMENT_SIZE", "DOCUMENT_SIGNATURES", "MIN_AGE", "Context", "nested", "lookup", "deep_merge",
     "client_ip", "Entry", "TextEntry", "ChoiceEntry", "BooleanEntry", "DateOfBirthEntry",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from .. import countries
 from .fields import ACCOUNT_ENTRIES, COMPANY_ENTRIES, PERSON_ENTRIES, generic_binding, resolve
 
-
 # Why a path stays on Stripe's hosted onboarding.
 HOSTED_REASONS = {
     "proof_of_liveness": "a live selfie check that only Stripe's own UI can take",

@@ -18,11 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..client import get_client, new_idempotency_key, request_options
 from ..exceptions import PinaxConnectError
-from . import errors
+from . import errors, structured
 from . import fields as registry
-from . import structured
 from .widgets import SensitiveInput
-
 
 # Named as before the forms were split, so logging configurations keep matching it.
 logger = logging.getLogger("pinax_connect.forms.accounts")

@@ -181,7 +181,7 @@ class CustomAccountWizard(SessionWizardView):
 
     def done(self, form_list, form_dict=None, **kwargs):
         """Create the account from every step (see :func:`create_account`) and finish."""
-        form_dict = form_dict or dict(zip(STEPS, form_list))
+        form_dict = form_dict or dict(zip(STEPS, form_list, strict=False))
         submission = Submission()
         for form in form_dict.values():
             part = form.submission()
@@ -197,7 +197,7 @@ class CustomAccountWizard(SessionWizardView):
         except (stripe.StripeError, PinaxConnectError):
             # What was typed in the last step was never stored: the seller types it again.
             step = group.failed_step or FINAL_STEP
-            raise _StepFailed(self.render_revalidation_failure(step, form_dict[step], **kwargs))
+            raise _StepFailed(self.render_revalidation_failure(step, form_dict[step], **kwargs)) from None
         return self.finished(account)
 
     def finished(self, account):

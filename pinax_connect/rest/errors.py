@@ -10,7 +10,8 @@ Messages never quote a sensitive value the client submitted.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import stripe
 from rest_framework import serializers, status

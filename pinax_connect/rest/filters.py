@@ -26,10 +26,10 @@ def _parse(kind: str, name: str, raw: str):
             return int(raw)
     elif kind == "datetime":
         if raw.isdigit():
-            return datetime.datetime.fromtimestamp(int(raw), tz=datetime.timezone.utc)
+            return datetime.datetime.fromtimestamp(int(raw), tz=datetime.UTC)
         value = parse_datetime(raw)
         if value is not None:
-            return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+            return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
     else:
         return raw
     raise ValidationError({name: [f"Invalid {KINDS[kind]} value."]})

@@ -6,7 +6,7 @@ In the view, create the session (the secret is for this page only; never store i
 
 and in the template::
 
-    {% embedded_components client_secret "account_onboarding,notification_banner" exit_url=dashboard_url refresh_url=refresh_url %}
+    {% embedded_components client_secret "account_onboarding,notification_banner" exit_url=dashboard_url %}
 
 The tag renders one element per component and the script that loads Connect.js
 from ``connect-js.stripe.com`` with ``PINAX_CONNECT_PUBLISHABLE_KEY``. The secret is
@@ -42,7 +42,7 @@ def component_names(components: str | Iterable[str] | None) -> list[str]:
 @register.inclusion_tag("pinax_connect/embedded_components.html")
 def embedded_components(client_secret, components=None, exit_url="", refresh_url=""):
     names = component_names(components)
-    element_id = "pinax-connect-embedded-%s" % uuid.uuid4().hex[:8]
+    element_id = f"pinax-connect-embedded-{uuid.uuid4().hex[:8]}"
     return {
         "element_id": element_id,
         "components": [{"name": name, "tag": name.replace("_", "-")} for name in names],

@@ -100,9 +100,9 @@ def default_spec_path(repo_root):
 
 def _cache_file(path, cache_dir):
     stat = os.stat(path)
-    key = "%s|%d|%d" % (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    key = f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return Path(cache_dir) / ("stripe-spec-%s.pickle" % digest)
+    return Path(cache_dir) / (f"stripe-spec-{digest}.pickle")
 
 
 def load_spec(path, cache_dir=None):
@@ -212,9 +212,9 @@ def check_requests(records, spec, routes):
             if (key, name) not in seen:
                 seen.add((key, name))
                 unknown_params.append((rec.method, rec.route_pattern, name, rec.path))
-    report.problems = ["%s %s: unknown path (e.g. %s)" % (m, p, ex) for m, p, _, ex in unknown_paths]
+    report.problems = [f"{m} {p}: unknown path (e.g. {ex})" for m, p, _, ex in unknown_paths]
     report.problems += [
-        "%s %s: parameter %r is not in the spec (e.g. %s)" % (m, p, n, ex)
+        f"{m} {p}: parameter {n!r} is not in the spec (e.g. {ex})"
         for m, p, n, ex in unknown_params
     ]
     return report, unknown_paths, unknown_params
@@ -231,14 +231,14 @@ def check_route_params(spec, routes):
             continue
         key = (r.method, _shape(r.pattern))
         if key not in ops:
-            problems.append("%s %s: no such operation in the spec" % (r.method, r.pattern))
+            problems.append(f"{r.method} {r.pattern}: no such operation in the spec")
             continue
         extra = sorted(
             name for name in (r.params or set()) - ops[key][1] - {"expand"}
             if not _newer_than_spec(r.method, r.pattern, name)
         )
         if extra:
-            problems.append("%s %s accepts %s, unknown to the spec" % (r.method, r.pattern, extra))
+            problems.append(f"{r.method} {r.pattern} accepts {extra}, unknown to the spec")
     return problems
 
 
@@ -254,7 +254,7 @@ def check_objects(returned_keys, spec, gaps=None):
     for kind, keys in sorted(returned_keys.items()):
         schema = schemas.get(kind)
         if schema is None:
-            report.problems.append("object type %r has no schema in the spec" % kind)
+            report.problems.append(f"object type {kind!r} has no schema in the spec")
             continue
         report.checked += 1
         conditional = CONDITIONAL_PROPERTIES.get(kind, {})
@@ -264,7 +264,7 @@ def check_objects(returned_keys, spec, gaps=None):
     for kind, prop in missing:
         # No entry for the key: it was already missing from the first object (None).
         where = gaps.get(kind, {}).get(prop) or gaps.get(kind, {}).get(None)
-        report.problems.append("%s lacks %r%s" % (kind, prop, " (first: %s)" % where if where else ""))
+        report.problems.append("{} lacks {!r}{}".format(kind, prop, f" (first: {where})" if where else ""))
     return report, missing
 
 

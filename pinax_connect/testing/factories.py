@@ -178,7 +178,7 @@ def mock_object(resource, /, **overrides):
     try:
         build = RESOURCES[resource]
     except KeyError:
-        raise ValueError("No mock for %r; known resources: %s" % (resource, ", ".join(sorted(RESOURCES))))
+        raise ValueError(f"No mock for {resource!r}; known resources: {', '.join(sorted(RESOURCES))}") from None
     fake, client = _client()
     try:
         obj = build(fake, client).to_dict()

@@ -18,6 +18,6 @@ def signed_webhook(event, secret, timestamp=None):
     payload = event if isinstance(event, str) else json.dumps(event)
     ts = int(time.time()) if timestamp is None else int(timestamp)
     signature = hmac.new(
-        secret.encode("utf-8"), ("%d.%s" % (ts, payload)).encode("utf-8"), hashlib.sha256
+        secret.encode("utf-8"), f"{ts}.{payload}".encode(), hashlib.sha256
     ).hexdigest()
-    return payload, "t=%d,v1=%s" % (ts, signature)
+    return payload, f"t={ts},v1={signature}"

@@ -132,7 +132,8 @@ def _record_failure(event: Event, exc: Exception, previous: dict | None) -> str:
         state = {**retries.next_state(event.attempts), "processed_at": None}
     Event.objects.filter(pk=event.pk).update(last_error=error, receiver_errors={}, **state)
     event.last_error, event.receiver_errors = error, {}
-    event.status, event.next_attempt_at, event.processed_at = state["status"], state["next_attempt_at"], state["processed_at"]
+    event.status, event.next_attempt_at = state["status"], state["next_attempt_at"]
+    event.processed_at = state["processed_at"]
     transaction.on_commit(functools.partial(retries.after_failure, event))
     return DEAD if event.status == Event.DEAD else FAILED
 
@@ -192,7 +193,9 @@ def _apply_new(event: Event, data: dict) -> str:
     if storage.needs_account(data):
         account = Account.objects.filter(stripe_id=data["account"]).first()
         if account is None:
-            waiting = {"status": Event.RECEIVED, "attempts": 0, "processed_at": None, "flag": storage.FLAG_UNKNOWN_ACCOUNT}
+            waiting = {
+                "status": Event.RECEIVED, "attempts": 0, "processed_at": None, "flag": storage.FLAG_UNKNOWN_ACCOUNT,
+            }
             Event.objects.filter(pk=event.pk).update(**waiting)
             for name, value in waiting.items():
                 setattr(event, name, value)

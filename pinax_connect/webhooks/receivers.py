@@ -74,7 +74,9 @@ def send(event: Event, stripe_object: dict, *, only: Iterable[str] | None = None
             )
             errors[name] = error_text(exc)
     for name in sorted(wanted or ()):
-        logger.warning("Receiver %s is no longer connected to %s: not retried for %s", name, event.type, event.stripe_id)
+        logger.warning(
+            "Receiver %s is no longer connected to %s: not retried for %s", name, event.type, event.stripe_id
+        )
     return errors
 
 

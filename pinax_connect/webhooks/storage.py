@@ -52,7 +52,7 @@ def read_body(request, max_size):
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        raise InvalidDelivery("invalid Content-Length")
+        raise InvalidDelivery("invalid Content-Length") from None
     if declared > max_size:
         raise InvalidDelivery("body too large", status=413)
     body = request.read(max_size + 1)
@@ -172,16 +172,16 @@ def parse_event(payload):
     try:
         data = json.loads(payload, parse_constant=_refuse_constant)
     except ValueError:
-        raise InvalidDelivery("malformed JSON")
+        raise InvalidDelivery("malformed JSON") from None
     if not isinstance(data, dict) or data.get("object") != "event":
         raise InvalidDelivery("not a Stripe event")
     for key in ("id", "type"):
         if not isinstance(data.get(key), str) or not data[key]:
-            raise InvalidDelivery("not a Stripe event: missing %s" % key)
+            raise InvalidDelivery(f"not a Stripe event: missing {key}")
     for key, limit in MAX_LENGTHS.items():
         value = data.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
-            raise InvalidDelivery("not a Stripe event: bad %s" % key)
+            raise InvalidDelivery(f"not a Stripe event: bad {key}")
     created = data.get("created")
     if created is not None and (
         isinstance(created, bool) or not isinstance(created, (int, float)) or not 0 <= created <= MAX_TIMESTAMP
@@ -198,7 +198,7 @@ def read_event(request):
     try:
         payload = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidDelivery("body is not UTF-8")
+        raise InvalidDelivery("body is not UTF-8") from None
     verify_signature(
         payload,
         request.headers.get("Stripe-Signature"),

@@ -20,10 +20,10 @@ try:
     from django.tasks import task  # Django >= 6
 except ImportError:
     try:
-        from django_tasks import task
         # Registers the backport's setting_changed receiver even when "django_tasks" is
         # not in INSTALLED_APPS, so a changed TASKS setting is always honoured.
         import django_tasks.signals  # noqa: F401
+        from django_tasks import task
     except ImportError as exc:
         raise ImproperlyConfigured(
             'PINAX_CONNECT_WEBHOOK_PROCESSING = "task" needs Django >= 6 or the django-tasks '
@@ -31,7 +31,6 @@ except ImportError:
         ) from exc
 
 from ..models import Event
-from . import processing
 
 
 @task()

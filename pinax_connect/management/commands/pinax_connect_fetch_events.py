@@ -1,8 +1,8 @@
 """Catch up on missed webhooks from Stripe's Events API: ``manage.py pinax_connect_fetch_events``."""
 from django.core.management.base import BaseCommand, CommandError
 
-from pinax_connect.management.commands.pinax_connect_replay_events import parse_date
 from pinax_connect.exceptions import InvalidRequest
+from pinax_connect.management.commands.pinax_connect_replay_events import parse_date
 from pinax_connect.models import Account, Event
 
 # Event ids are looked up in the database this many at a time.

@@ -14,8 +14,8 @@ def parse_date(value):
     try:
         day = datetime.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}")
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.timezone.utc)
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
 def type_filter(types):

@@ -27,7 +27,7 @@ def parse_since(value):
         day = datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--since wants a date like 2026-01-31, got {value!r}") from None
-    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp())
+    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
 
 
 class Command(BaseCommand):

@@ -44,7 +44,7 @@ def create_account_link(fake, req):
         "object": "account_link",
         "created": fake.now(),
         "expires_at": expires_at,
-        "url": "%s/account_link/%s" % (fake.state["hosted_base_url"], token),
+        "url": "{}/account_link/{}".format(fake.state["hosted_base_url"], token),
     }
 
 
@@ -60,7 +60,7 @@ def create_login_link(fake, req):
                               param="account")
     token = fake.new_id("llink").split("_", 1)[1]
     return {"object": "login_link", "created": fake.now(),
-            "url": "%s/express/%s/%s" % (fake.state["hosted_base_url"], acct["id"], token)}
+            "url": "{}/express/{}/{}".format(fake.state["hosted_base_url"], acct["id"], token)}
 
 
 def visit_account_link(fake, token_or_url):
@@ -70,7 +70,7 @@ def visit_account_link(fake, token_or_url):
     token = token_or_url.rstrip("/").rsplit("/", 1)[-1]
     link = _conn(fake)["account_links"].get(token)
     if link is None:
-        raise KeyError("No such account link: %s" % token_or_url)
+        raise KeyError(f"No such account link: {token_or_url}")
     if link["used"] or fake.now() > link["expires_at"]:
         return link["refresh_url"]
     link["used"] = True

@@ -14,7 +14,6 @@ from .core import param_path as _p
 from .core import reject_unknown as _unknown
 from .external_accounts import _external_from_param
 
-
 BUSINESS_TYPES = ("individual", "company", "non_profit", "government_entity")
 UPDATE_PARAMS = {
     "account_token", "business_profile", "business_type", "capabilities", "company",
@@ -65,7 +64,7 @@ def _apply_profile(fake, acct, value):
         if key in ("url", "support_url") and v and not _URL.match(v):
             raise FakeStripeError.invalid(param, "Not a valid URL", code="url_invalid")
         if key == "support_email" and v and "@" not in v:
-            raise FakeStripeError.invalid(param, "Invalid email address: %s" % v, code="email_invalid")
+            raise FakeStripeError.invalid(param, f"Invalid email address: {v}", code="email_invalid")
         if key == "monthly_estimated_revenue":
             _unknown({"amount", "currency"}, v, param)
             v = {"amount": fake.to_int(fake.require(v, "amount", _p(param, "amount")), _p(param, "amount")),
@@ -170,7 +169,7 @@ def apply_account_params(fake, acct, params, account_scope=None):
         direct = [k for k in ("individual", "company", "business_type", "tos_acceptance") if k in params]
         if direct:
             raise FakeStripeError.invalid(
-                direct[0], "You cannot provide %s along with an account token; put it in the token." % direct[0])
+                direct[0], f"You cannot provide {direct[0]} along with an account token; put it in the token.")
         token = banking.use_token(fake, token_id, account_scope, {"account"}, "account_token")
         params = {**banking.token_params(fake, token["id"]), **params}
         if params.pop("tos_shown_and_accepted", None) in ("true", True):
@@ -178,7 +177,7 @@ def apply_account_params(fake, acct, params, account_scope=None):
     if "email" in params:
         email = _text(params["email"])
         if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            raise FakeStripeError.invalid("email", "Invalid email address: %s" % email, code="email_invalid")
+            raise FakeStripeError.invalid("email", f"Invalid email address: {email}", code="email_invalid")
         acct["email"] = email
     if "business_type" in params:
         btype = _text(params["business_type"])
@@ -208,7 +207,7 @@ def apply_account_params(fake, acct, params, account_scope=None):
     if "default_currency" in params:
         currency = str(params["default_currency"]).lower()
         if not re.fullmatch(r"[a-z]{3}", currency):
-            raise FakeStripeError.invalid("default_currency", "Invalid currency: %s" % currency)
+            raise FakeStripeError.invalid("default_currency", f"Invalid currency: {currency}")
         acct["default_currency"] = currency
     raw = params.get("external_account", params.get("bank_account"))
     if raw:

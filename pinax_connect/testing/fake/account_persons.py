@@ -80,4 +80,4 @@ def list_persons(fake, req):
     for key, value in wanted.items():
         flag = fake.to_bool(value, _p("relationship", key))
         people = [p for p in people if bool(p["relationship"].get(key)) == flag]
-    return fake.list_response(people, req, "/v1/accounts/%s/persons" % acct["id"])
+    return fake.list_response(people, req, "/v1/accounts/{}/persons".format(acct["id"]))

@@ -34,23 +34,23 @@ COMPONENTS = {
 
 
 def _component(fake, name, raw):
-    where = "components[%s]" % name
+    where = f"components[{name}]"
     if not isinstance(raw, dict):
         raise FakeStripeError.invalid(where, "Invalid object")
     for key in raw:
         if key not in ("enabled", "features"):
-            raise FakeStripeError.unknown("%s[%s]" % (where, key))
+            raise FakeStripeError.unknown(f"{where}[{key}]")
     if "enabled" not in raw:
-        raise FakeStripeError.required("%s[enabled]" % where)
-    enabled = fake.to_bool(raw["enabled"], "%s[enabled]" % where)
+        raise FakeStripeError.required(f"{where}[enabled]")
+    enabled = fake.to_bool(raw["enabled"], f"{where}[enabled]")
     features = raw.get("features") or {}
     if not isinstance(features, dict):
-        raise FakeStripeError.invalid("%s[features]" % where, "Invalid object")
+        raise FakeStripeError.invalid(f"{where}[features]", "Invalid object")
     out = {}
     for key, value in features.items():
         if key not in COMPONENTS[name]:
-            raise FakeStripeError.unknown("%s[features][%s]" % (where, key))
-        out[key] = fake.to_bool(value, "%s[features][%s]" % (where, key))
+            raise FakeStripeError.unknown(f"{where}[features][{key}]")
+        out[key] = fake.to_bool(value, f"{where}[features][{key}]")
     return {"enabled": enabled, "features": out}
 
 
@@ -71,13 +71,13 @@ def create_account_session(fake, req):
     configured = {}
     for name, raw in components.items():
         if name not in COMPONENTS:
-            raise FakeStripeError.unknown("components[%s]" % name)
+            raise FakeStripeError.unknown(f"components[{name}]")
         configured[name] = _component(fake, name, raw)
     shown = {name: configured.get(name, {"enabled": False, "features": {}}) for name in sorted(COMPONENTS)}
     return {
         "object": "account_session",
         "account": account_id,
-        "client_secret": "_%s" % secrets.token_urlsafe(36),
+        "client_secret": f"_{secrets.token_urlsafe(36)}",
         "components": shown,
         "expires_at": fake.now() + EXPIRES_AFTER,
         "livemode": False,

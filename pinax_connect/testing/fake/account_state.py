@@ -111,7 +111,7 @@ def new_account(fake, kind, country, controller=None):
         "details_submitted": False,
         "email": None,
         "external_accounts": {"object": "list", "data": [], "has_more": False,
-                              "url": "/v1/accounts/%s/external_accounts" % acct_id},
+                              "url": f"/v1/accounts/{acct_id}/external_accounts"},
         "future_requirements": reqs.empty(),
         "individual": persons_mod.blank_person(fake, acct_id),
         "metadata": {},
@@ -201,7 +201,7 @@ def refresh(fake, acct):
         "object": "list",
         "data": copy.deepcopy(newest[:10]),
         "has_more": len(newest) > 10,
-        "url": "/v1/accounts/%s/external_accounts" % acct["id"],
+        "url": "/v1/accounts/{}/external_accounts".format(acct["id"]),
     }
     return acct
 

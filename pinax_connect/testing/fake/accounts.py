@@ -8,7 +8,17 @@ import re
 
 from . import country_specs
 from .account_params import CREATE_PARAMS, UPDATE_PARAMS, _kind_from_controller, apply_account_params
-from .account_state import TEST_PLATFORM_NAME, _conn, _private, commit, is_custom, load_account, new_account, refresh, touch
+from .account_state import (
+    TEST_PLATFORM_NAME,
+    _conn,
+    _private,
+    commit,
+    is_custom,
+    load_account,
+    new_account,
+    refresh,
+    touch,
+)
 from .capabilities import _request_capability
 from .core import FakeStripe, FakeStripeError, route
 from .external_accounts import attach_external
@@ -32,7 +42,7 @@ def create_account(fake, req):
             raise FakeStripeError.invalid("type", "Invalid type: must be one of custom, express, or standard")
     country = (p.get("country") or "US")
     if not re.fullmatch(r"[A-Za-z]{2}", country):
-        raise FakeStripeError.invalid("country", "Country '%s' is unknown. Try using a 2-character alphanumeric country code instead, such as 'US', 'EG', or 'GB'." % country)
+        raise FakeStripeError.invalid("country", f"Country '{country}' is unknown. Try using a 2-character alphanumeric country code instead, such as 'US', 'EG', or 'GB'.")
     country_specs.check_country(country)
     acct = new_account(fake, kind, country.upper(), controller)
     priv = _private(fake, acct["id"])

@@ -34,7 +34,7 @@ def new_application_fee(fake, account, ch, amount, originating=None):
         "livemode": False,
         "originating_transaction": originating,
         "refunded": False,
-        "refunds": sub_list("/v1/application_fees/%s/refunds" % fee_id),
+        "refunds": sub_list(f"/v1/application_fees/{fee_id}/refunds"),
     }
     return fake.save(fee)
 
@@ -44,12 +44,11 @@ def refund_application_fee(fake, fee, amount, metadata=None):
     remaining = fee["amount"] - fee["amount_refunded"]
     if remaining <= 0:
         raise FakeStripeError.invalid(
-            "id", "Application fee %s has already been refunded." % fee["id"],
+            "id", "Application fee {} has already been refunded.".format(fee["id"]),
             code="charge_already_refunded")
     if amount > remaining:
         raise FakeStripeError.invalid(
-            "amount", "Refund amount (%s) is greater than unrefunded amount on fee (%s)"
-            % (amount, remaining), code="amount_too_large")
+            "amount", f"Refund amount ({amount}) is greater than unrefunded amount on fee ({remaining})", code="amount_too_large")
     fr_id = fake.new_id("fr")
     txn = balance_txn(fake, None, "application_fee_refund", -amount, fee["currency"], fr_id)
     balance_txn(fake, fee["account"], "application_fee_refund", amount, fee["currency"], fr_id)
@@ -98,7 +97,7 @@ def create_fee_refund(fake, req):
                                                            "starting_after"})
 def list_fee_refunds(fake, req):
     fee = _find_fee(fake, req.path_args["id"])
-    return list_of(fake, req, "fee_refund", "/v1/application_fees/%s/refunds" % fee["id"], None,
+    return list_of(fake, req, "fee_refund", "/v1/application_fees/{}/refunds".format(fee["id"]), None,
                    fee=fee["id"])
 
 

@@ -10,12 +10,14 @@ failure code (``no_account``, ``account_closed``...). Test cards live in
 
 
 from ... import countries
-from . import cards
-from . import country_specs  # noqa: F401  (registers GET /v1/country_specs)
+from . import (
+    cards,
+    country_specs,  # noqa: F401  (registers GET /v1/country_specs)
+)
+from . import persons as persons_mod
 from .cards import fingerprint
 from .core import REDACTED, FakeStripeError, route
 from .core import reject_unknown as _unknown
-from . import persons as persons_mod
 from .requirements import default_currency
 
 BANK_NAME = "STRIPE TEST BANK"
@@ -90,27 +92,27 @@ def check_bank_details(country, routing, number, param):
     :mod:`pinax_connect.countries`), with Stripe's codes and params; returns the
     account number as stored (IBANs upper-cased)."""
     if not countries.is_supported(country):
-        raise FakeStripeError.invalid("%s[country]" % param, "Invalid country: %s" % country)
+        raise FakeStripeError.invalid(f"{param}[country]", f"Invalid country: {country}")
     fmt = countries.get(country).bank
     if fmt.iban:
         number = number.upper()
         if not iban_valid(number) or number[:2] != country:
             raise FakeStripeError.invalid(
-                "%s[account_number]" % param,
+                f"{param}[account_number]",
                 "The account number you provided is not a valid IBAN.",
                 code="account_number_invalid",
             )
         return number
     if not fmt.routing_is_valid(routing):
         if fmt.parts:
-            message = _ROUTING_MESSAGES.get(fmt.name) or "Invalid routing number for %s." % country
+            message = _ROUTING_MESSAGES.get(fmt.name) or f"Invalid routing number for {country}."
         else:
-            message = "Routing numbers are not used for bank accounts in %s." % country
-        raise FakeStripeError.invalid("%s[routing_number]" % param, message, code="routing_number_invalid")
+            message = f"Routing numbers are not used for bank accounts in {country}."
+        raise FakeStripeError.invalid(f"{param}[routing_number]", message, code="routing_number_invalid")
     if not fmt.account_is_valid(number):
         raise FakeStripeError.invalid(
-            "%s[account_number]" % param,
-            "Your bank account number is not valid for %s (%s)." % (country, fmt.account_label),
+            f"{param}[account_number]",
+            f"Your bank account number is not valid for {country} ({fmt.account_label}).",
             code="account_number_invalid",
         )
     return number
@@ -125,13 +127,13 @@ def new_bank_account(fake, raw, param, default_country="US"):
     currency = (raw.get("currency") or default_currency(country)).lower()
     number = str(raw.get("account_number") or "").replace(" ", "")
     if not number:
-        raise FakeStripeError.required("%s[account_number]" % param)
+        raise FakeStripeError.required(f"{param}[account_number]")
     routing = raw.get("routing_number") or None
     number = check_bank_details(country, routing, number, param)
     holder_type = raw.get("account_holder_type") or None
     if holder_type not in (None, "individual", "company"):
         raise FakeStripeError.invalid(
-            "%s[account_holder_type]" % param,
+            f"{param}[account_holder_type]",
             "Invalid account_holder_type: must be one of individual or company",
         )
     bank = {
@@ -171,13 +173,13 @@ def new_card(fake, raw, param):
     _unknown(_CARD_KEYS, raw, param)
     number = str(raw.get("number") or "").replace(" ", "")
     if not number:
-        raise FakeStripeError.required("%s[number]" % param)
+        raise FakeStripeError.required(f"{param}[number]")
     if not luhn_valid(number):
         raise FakeStripeError(
             402, "card_error", "Your card number is incorrect.", code="incorrect_number", param="number"
         )
-    exp_month = fake.to_int(fake.require(raw, "exp_month", "%s[exp_month]" % param), "%s[exp_month]" % param)
-    exp_year = fake.to_int(fake.require(raw, "exp_year", "%s[exp_year]" % param), "%s[exp_year]" % param)
+    exp_month = fake.to_int(fake.require(raw, "exp_month", f"{param}[exp_month]"), f"{param}[exp_month]")
+    exp_year = fake.to_int(fake.require(raw, "exp_year", f"{param}[exp_year]"), f"{param}[exp_year]")
     if exp_year < 100:
         exp_year += 2000
     if not 1 <= exp_month <= 12:
@@ -226,7 +228,7 @@ def test_token(fake, token_id, account):
         token = _token(fake, "card", card=card)
     else:
         return None
-    token["id"] = "%s_%s" % (token_id, fake.new_id("x")[2:])  # fixed ids are reusable
+    token["id"] = "{}_{}".format(token_id, fake.new_id("x")[2:])  # fixed ids are reusable
     return fake.save(token, account)
 
 
@@ -240,11 +242,11 @@ def use_token(fake, token_id, account, kinds, param):
         raise FakeStripeError.missing("token", token_id, param=param)
     if token["type"] not in kinds:
         raise FakeStripeError.invalid(
-            param, "Invalid token type: expected %s, got %s" % (" or ".join(sorted(kinds)), token["type"])
+            param, "Invalid token type: expected {}, got {}".format(" or ".join(sorted(kinds)), token["type"])
         )
     if token["used"]:
         raise FakeStripeError.invalid(
-            param, "You cannot use a Stripe token more than once: %s." % token_id, code="token_already_used"
+            param, f"You cannot use a Stripe token more than once: {token_id}.", code="token_already_used"
         )
     token["used"] = True
     return token
@@ -293,7 +295,7 @@ def _validate_token_params(fake, kind, params, account):
     allowed = {"business_type", "company", "individual", "tos_shown_and_accepted"}
     for key in params:
         if key not in allowed:
-            name = "account[%s]" % key
+            name = f"account[{key}]"
             raise FakeStripeError.unknown(name)
     if "individual" in params:
         scratch = persons_mod.blank_person(fake, account or "acct_token", person_id="person_scratch")

@@ -8,7 +8,6 @@ import copy
 from .account_state import _private, capability, commit, load_account
 from .core import FakeStripeError, route
 
-
 CAPABILITIES = {
     "acss_debit_payments", "affirm_payments", "afterpay_clearpay_payments",
     "au_becs_debit_payments", "bacs_debit_payments", "bancontact_payments",
@@ -37,7 +36,7 @@ def list_capabilities(fake, req):
     names = sorted(set(_private(fake, acct["id"])["caps"]) | {"card_payments", "transfers"})
     data = [capability(fake, acct, n) for n in names]
     return {"object": "list", "data": data, "has_more": False,
-            "url": "/v1/accounts/%s/capabilities" % acct["id"]}
+            "url": "/v1/accounts/{}/capabilities".format(acct["id"])}
 
 
 def _capability_name(req):

@@ -31,7 +31,6 @@ from .ledger import (
 from .payment_sources import resolve_source
 from .transfers import create_transfer
 
-
 # ---------------------------------------------------------------------------
 # Charges: creation and capture (where money moves)
 
@@ -249,7 +248,7 @@ def capture_charge(fake, req):
     if ch["payment_intent"]:
         raise FakeStripeError.invalid(
             "charge", "This charge belongs to a PaymentIntent: capture the PaymentIntent "
-                      "(/v1/payment_intents/%s/capture) instead." % ch["payment_intent"])
+                      "(/v1/payment_intents/{}/capture) instead.".format(ch["payment_intent"]))
     amount = capture_amount(fake, ch, param(req, "amount"), "amount")
     fee = param(req, "application_fee_amount", param(req, "application_fee"))
     if fee is not None:
@@ -267,13 +266,13 @@ def capture_amount(fake, ch, value, name):
     """Validate a capture of ``ch``: uncaptured, and at most the authorized amount."""
     if ch["captured"] or ch["status"] != "succeeded" or ch["refunded"]:
         raise FakeStripeError.invalid(
-            "charge", "Charge %s has already been captured." % ch["id"]
-            if ch["captured"] else "Charge %s cannot be captured." % ch["id"],
+            "charge", "Charge {} has already been captured.".format(ch["id"])
+            if ch["captured"] else "Charge {} cannot be captured.".format(ch["id"]),
             code="charge_already_captured" if ch["captured"] else "charge_expired_for_capture")
     amount = ch["amount"] if value is None else as_amount(fake, value, name)
     if amount > ch["amount"]:
         raise FakeStripeError.invalid(
-            name, "You cannot capture more than the authorized amount (%s)." % ch["amount"],
+            name, "You cannot capture more than the authorized amount ({}).".format(ch["amount"]),
             code="amount_too_large")
     check_minimum(amount, ch["currency"], name)
     return amount

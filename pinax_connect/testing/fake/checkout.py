@@ -8,8 +8,8 @@ included) and emits ``checkout.session.completed``.
 
 import copy
 
-from .core import FakeStripe, FakeStripeError, route
 from .charges import validate_connect_params
+from .core import FakeStripe, FakeStripeError, route
 from .customers import find_customer, resolve_payment_method
 from .ledger import as_amount, as_currency, check_minimum, list_of, merge_metadata, param, sub_list
 from .payments import confirm_payment_intent, payment_intent_object
@@ -118,7 +118,7 @@ def _pi_data(fake, req, total):
         # payment_intent_data[transfer_data][amount].
         if err.param and not err.param.startswith("payment_intent_data"):
             head, _, rest = err.param.partition("[")
-            err.param = "payment_intent_data[%s]%s" % (head, "[" + rest if rest else "")
+            err.param = "payment_intent_data[{}]{}".format(head, "[" + rest if rest else "")
         raise
     capture = data.get("capture_method") or "automatic"
     if capture not in ("automatic", "automatic_async", "manual"):
@@ -190,7 +190,7 @@ def create_session(fake, req):
         "invoice_creation": {"enabled": False, "invoice_data": {
             "account_tax_ids": None, "custom_fields": None, "description": None,
             "footer": None, "metadata": {}, "rendering_options": None}},
-        "line_items": sub_list("/v1/checkout/sessions/%s/line_items" % cs_id, items),
+        "line_items": sub_list(f"/v1/checkout/sessions/{cs_id}/line_items", items),
         "livemode": False,
         "locale": param(req, "locale"),
         "metadata": merge_metadata({}, req.params.get("metadata")),
@@ -214,7 +214,7 @@ def create_session(fake, req):
         "success_url": param(req, "success_url"),
         "tax_id_collection": None,
         "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
-        "url": "%s/checkout/%s" % (base, cs_id),
+        "url": f"{base}/checkout/{cs_id}",
     }
     _sessions(fake)[cs_id] = {"account": account, "payment_intent_data": pi_data}
     return fake.save(session, account)
@@ -277,7 +277,7 @@ def complete_checkout_session(fake, session_id, payment_method="pm_card_visa", e
     account = info["account"]
     cs = fake.find(session_id, account, "checkout.session")
     if cs["status"] != "open":
-        raise FakeStripeError.invalid("session", "This Checkout Session is %s." % cs["status"])
+        raise FakeStripeError.invalid("session", "This Checkout Session is {}.".format(cs["status"]))
     data = info["payment_intent_data"]
     pi = payment_intent_object(
         fake, account, amount=cs["amount_total"], currency=cs["currency"],
@@ -297,7 +297,7 @@ def complete_checkout_session(fake, session_id, payment_method="pm_card_visa", e
     confirm_payment_intent(fake, pi, account)
     if pi["status"] not in ("succeeded", "requires_capture"):
         raise FakeStripeError.invalid(
-            "payment_method", "Payment needs customer action (%s)." % pi["status"])
+            "payment_method", "Payment needs customer action ({}).".format(pi["status"]))
     customer_email = email or cs["customer_email"]
     if cs["customer"] and not customer_email:
         customer_email = find_customer(fake, cs["customer"], account).get("email")

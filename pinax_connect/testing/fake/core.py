@@ -20,8 +20,9 @@ import re
 import string
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import stripe
@@ -67,7 +68,7 @@ class _Route:
     pattern: str
     regex: Any
     handler: Callable
-    params: Optional[set]
+    params: set | None
     specificity: int
 
 
@@ -119,14 +120,14 @@ class Request:
     method: str
     path: str
     params: dict
-    account: Optional[str] = None
-    idempotency_key: Optional[str] = None
-    stripe_version: Optional[str] = None
+    account: str | None = None
+    idempotency_key: str | None = None
+    stripe_version: str | None = None
     path_args: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
     headers: dict = field(default_factory=dict)
     id: str = ""  # the Request-Id sent back (req_...)
-    route_pattern: Optional[str] = None
+    route_pattern: str | None = None
 
     @property
     def expand_paths(self):
@@ -144,12 +145,12 @@ class RequestRecord(NamedTuple):
 
     method: str
     path: str
-    route_pattern: Optional[str]
+    route_pattern: str | None
     params: dict
-    account: Optional[str]
-    idempotency_key: Optional[str]
+    account: str | None
+    idempotency_key: str | None
     status: int
-    object_type: Optional[str]
+    object_type: str | None
 
 
 class FakeStripeError(Exception):
@@ -182,9 +183,9 @@ class FakeStripeError(Exception):
             if value is not None:
                 err[key] = value
         if self.code:
-            err["doc_url"] = "https://stripe.com/docs/error-codes/%s" % self.code.replace("_", "-")
+            err["doc_url"] = "https://stripe.com/docs/error-codes/{}".format(self.code.replace("_", "-"))
         if request_id:
-            err["request_log_url"] = "https://dashboard.stripe.com/test/logs/%s" % request_id
+            err["request_log_url"] = f"https://dashboard.stripe.com/test/logs/{request_id}"
         err.update(self.extra)
         return {"error": err}
 
@@ -193,7 +194,7 @@ class FakeStripeError(Exception):
         """404 ``resource_missing``: ``No such <object_name>: '<id>'``."""
         return cls(
             404,
-            message="No such %s: '%s'" % (object_name, id),
+            message=f"No such {object_name}: '{id}'",
             code="resource_missing",
             param=param,
         )
@@ -201,14 +202,14 @@ class FakeStripeError(Exception):
     @classmethod
     def unknown(cls, param):
         """400 ``Received unknown parameter: <param>``, as Stripe answers."""
-        return cls(400, message="Received unknown parameter: %s" % param, param=param)
+        return cls(400, message=f"Received unknown parameter: {param}", param=param)
 
     @classmethod
     def required(cls, param):
         """400 ``parameter_missing`` for a required parameter."""
         return cls(
             400,
-            message="Missing required param: %s." % param,
+            message=f"Missing required param: {param}.",
             code="parameter_missing",
             param=param,
         )
@@ -224,7 +225,7 @@ def param_path(prefix, *keys):
     is ``individual[dob][day]`` (an empty prefix starts with the first key)."""
     out = prefix
     for key in keys:
-        out = "%s[%s]" % (out, key) if out else key
+        out = f"{out}[{key}]" if out else key
     return out
 
 
@@ -385,7 +386,7 @@ class FakeStripe(stripe.HTTPClient):
     def new_id(self, prefix):
         """A unique, deterministic id like ``cus_0000000000001A``."""
         self.state["counter"] += 1
-        return "%s_%s" % (prefix, _base62(self.state["counter"], 14))
+        return "{}_{}".format(prefix, _base62(self.state["counter"], 14))
 
     # ---- storage ----------------------------------------------------------
 
@@ -462,7 +463,7 @@ class FakeStripe(stripe.HTTPClient):
     def to_int(self, value, param):
         """Parse an integer parameter or raise 400 ``Invalid integer``."""
         if isinstance(value, bool):
-            raise FakeStripeError.invalid(param, "Invalid integer: %s" % value)
+            raise FakeStripeError.invalid(param, f"Invalid integer: {value}")
         if isinstance(value, int):
             return value
         try:
@@ -470,7 +471,7 @@ class FakeStripe(stripe.HTTPClient):
                 return int(value)
         except (TypeError, ValueError):
             pass
-        raise FakeStripeError.invalid(param, "Invalid integer: %s" % (value,))
+        raise FakeStripeError.invalid(param, f"Invalid integer: {value}")
 
     def to_bool(self, value, param):
         """Parse a boolean parameter (``true``/``false``) or raise 400."""
@@ -480,7 +481,7 @@ class FakeStripe(stripe.HTTPClient):
             return True
         if value in ("false", "False"):
             return False
-        raise FakeStripeError.invalid(param, "Invalid boolean: %s" % (value,))
+        raise FakeStripeError.invalid(param, f"Invalid boolean: {value}")
 
     def require(self, params, name, param=None):
         """``params[name]`` or 400 ``parameter_missing`` (``param`` defaults to name)."""
@@ -503,7 +504,7 @@ class FakeStripe(stripe.HTTPClient):
         for key, val in value.items():
             if len(key) > 40:
                 raise FakeStripeError.invalid(
-                    "%s[%s]" % (param, key),
+                    f"{param}[{key}]",
                     "Metadata keys can have up to 40 characters",
                 )
             if val == "":
@@ -511,7 +512,7 @@ class FakeStripe(stripe.HTTPClient):
                 continue
             if not isinstance(val, str) or len(val) > 500:
                 raise FakeStripeError.invalid(
-                    "%s[%s]" % (param, key),
+                    f"{param}[{key}]",
                     "Metadata values can have up to 500 characters, but you passed in a value that is longer than that.",
                 )
             out[key] = val
@@ -561,8 +562,8 @@ class FakeStripe(stripe.HTTPClient):
             ops = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
             for op, value in created.items():
                 if op not in ops:
-                    raise FakeStripeError.unknown("created[%s]" % op)
-                bound = self.to_int(value, "created[%s]" % op)
+                    raise FakeStripeError.unknown(f"created[{op}]")
+                bound = self.to_int(value, f"created[{op}]")
                 items = [o for o in items if ops[op](o.get("created", 0), bound)]
             return items
         bound = self.to_int(created, "created")
@@ -587,7 +588,7 @@ class FakeStripe(stripe.HTTPClient):
         key = parts[0]
         if key not in obj:
             raise FakeStripeError(
-                400, message="This property cannot be expanded (%s)." % full
+                400, message=f"This property cannot be expanded ({full})."
             )
         value = obj[key]
         if isinstance(value, str):
@@ -765,7 +766,7 @@ class FakeStripe(stripe.HTTPClient):
             stripe_version=headers.get("stripe-version"),
             files=files,
             headers=dict(headers),
-            id="req_%s" % _base62(next(FakeStripe._request_numbers), 14),
+            id=f"req_{_base62(next(FakeStripe._request_numbers), 14)}",
         )
         r, path_args = _match(method, path)
         if r is not None:
@@ -823,7 +824,7 @@ class FakeStripe(stripe.HTTPClient):
         ``failed_after`` turns the executed result into Stripe's 500 ``api_error``."""
         idem_slot = None
         if req.method == "POST" and req.idempotency_key:
-            idem_slot = "%s|%s" % (self._scope(req.account), req.idempotency_key)
+            idem_slot = f"{self._scope(req.account)}|{req.idempotency_key}"
             fingerprint = hashlib.sha256(
                 json.dumps([req.method, req.path, req.params], sort_keys=True).encode()
             ).hexdigest()
@@ -835,8 +836,7 @@ class FakeStripe(stripe.HTTPClient):
                         "idempotency_error",
                         "Keys for idempotent requests can only be used with the same "
                         "parameters they were first used with. Try using a key other "
-                        "than '%s' if you meant to execute a different request."
-                        % req.idempotency_key,
+                        f"than '{req.idempotency_key}' if you meant to execute a different request.",
                     )
                     return 400, err.body(req.id), False
                 return stored["status"], copy.deepcopy(stored["body"]), True
@@ -860,9 +860,9 @@ class FakeStripe(stripe.HTTPClient):
             if r is None:
                 raise FakeStripeError(
                     404,
-                    message="Unrecognized request URL (%s: %s). Please see "
+                    message=f"Unrecognized request URL ({req.method}: {req.path}). Please see "
                     "https://stripe.com/docs or we can help at "
-                    "https://support.stripe.com/." % (req.method, req.path),
+                    "https://support.stripe.com/.",
                 )
             self._check_account_header(req)
             if r.params is not None:
@@ -891,8 +891,8 @@ class FakeStripe(stripe.HTTPClient):
             raise FakeStripeError(
                 403,
                 message="The provided key 'sk_test_********' does not have access to "
-                "account '%s' (or that account does not exist). Application access "
-                "may have been revoked." % req.account,
+                f"account '{req.account}' (or that account does not exist). Application access "
+                "may have been revoked.",
                 code="account_invalid",
             )
 
@@ -914,7 +914,7 @@ class FakeStripe(stripe.HTTPClient):
             headers["Stripe-Should-Retry"] = "false"
         object_type = body.get("object") if isinstance(body, dict) and status < 400 else None
         if object_type:
-            self._remember_shapes(body, "%s %s" % (req.method, req.path))
+            self._remember_shapes(body, f"{req.method} {req.path}")
         self._record(req, status, object_type)
         return json.dumps(body), status, headers
 
@@ -960,11 +960,11 @@ class FakeStripe(stripe.HTTPClient):
                 if keys is None:
                     cls.returned_keys[kind] = set(obj)
                     # Keys absent from the first object were missing there.
-                    cls.shape_gaps.setdefault(kind, {})[None] = "%s in the response to %s" % (obj.get("id"), where)
+                    cls.shape_gaps.setdefault(kind, {})[None] = "{} in the response to {}".format(obj.get("id"), where)
                 elif not keys <= obj.keys():
                     gaps = cls.shape_gaps.setdefault(kind, {})
                     for key in keys - obj.keys():
-                        gaps.setdefault(key, "%s in the response to %s" % (obj.get("id"), where))
+                        gaps.setdefault(key, "{} in the response to {}".format(obj.get("id"), where))
                     cls.returned_keys[kind] = keys & set(obj)
             for value in obj.values():
                 cls._remember_shapes(value, where)

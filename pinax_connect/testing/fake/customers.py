@@ -9,7 +9,6 @@ from .core import FakeStripeError, route
 from .ledger import list_of, merge_metadata, param, sub_list, update_fields
 from .payment_sources import _already_attached, card_from_token, resolve_payment_method
 
-
 CUSTOMER_CREATE = {
     "address", "balance", "cash_balance", "coupon", "description", "email", "invoice_prefix",
     "invoice_settings", "metadata", "name", "next_invoice_sequence", "payment_method", "phone",
@@ -24,7 +23,7 @@ CUSTOMER_UPDATE = (CUSTOMER_CREATE - {"payment_method", "tax_id_data", "test_clo
 
 def _customer_sources(fake, customer, account):
     cards = [c for c in fake.all("card", account) if c.get("customer") == customer["id"]]
-    return sub_list("/v1/customers/%s/sources" % customer["id"], reversed(cards))
+    return sub_list("/v1/customers/{}/sources".format(customer["id"]), reversed(cards))
 
 
 def _refresh_sources(fake, customer, account):
@@ -56,9 +55,8 @@ def _set_default_payment_method(fake, customer, pm_id, account):
         if pm is None or pm.get("customer") != customer["id"]:
             raise FakeStripeError.invalid(
                 name,
-                "No such PaymentMethod: '%s'; The customer does not have a payment method "
-                "with the ID %s. The payment method must be attached to the customer."
-                % (pm_id, pm_id),
+                f"No such PaymentMethod: '{pm_id}'; The customer does not have a payment method "
+                f"with the ID {pm_id}. The payment method must be attached to the customer.",
                 code="resource_missing",
             )
     customer["invoice_settings"]["default_payment_method"] = pm_id or None
@@ -102,11 +100,11 @@ def create_customer(fake, req):
         "phone": param(req, "phone"),
         "preferred_locales": param(req, "preferred_locales") or [],
         "shipping": param(req, "shipping"),
-        "sources": sub_list("/v1/customers/%s/sources" % cus_id),
-        "subscriptions": sub_list("/v1/customers/%s/subscriptions" % cus_id),
+        "sources": sub_list(f"/v1/customers/{cus_id}/sources"),
+        "subscriptions": sub_list(f"/v1/customers/{cus_id}/subscriptions"),
         "tax": {"automatic_tax": "unrecognized_location", "ip_address": None, "location": None},
         "tax_exempt": param(req, "tax_exempt") or "none",
-        "tax_ids": sub_list("/v1/customers/%s/tax_ids" % cus_id),
+        "tax_ids": sub_list(f"/v1/customers/{cus_id}/tax_ids"),
         "test_clock": None,
     }
     events = []
@@ -181,7 +179,7 @@ def list_customers(fake, req):
 def list_customer_sources(fake, req):
     cus = find_customer(fake, req.path_args["customer"], req.account, "customer")
     cards = [c for c in fake.all("card", req.account) if c.get("customer") == cus["id"]]
-    return fake.list_response(cards, req, "/v1/customers/%s/sources" % cus["id"])
+    return fake.list_response(cards, req, "/v1/customers/{}/sources".format(cus["id"]))
 
 
 @route("POST", "/v1/customers/{customer}/sources", params={"source", "metadata", "card",

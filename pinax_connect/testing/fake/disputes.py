@@ -108,7 +108,7 @@ def _open(ch_id, account, scenario, fake):
         "status": "warning_needs_response" if inquiry else "needs_response",
     }
     if not inquiry:
-        _move_funds(fake, dp, account, -dp["amount"], DISPUTE_FEE, "Chargeback withdrawal for %s" % ch["id"])
+        _move_funds(fake, dp, account, -dp["amount"], DISPUTE_FEE, "Chargeback withdrawal for {}".format(ch["id"]))
     ch["disputed"] = True
     fake.save(ch, account)
     fake.save(dp, account)
@@ -139,7 +139,7 @@ def check_refundable(fake, ch, account):
     for dp in fake.all("dispute", account):
         if dp["charge"] == ch["id"] and not dp["is_charge_refundable"] and dp["status"] != "won":
             raise FakeStripeError.invalid(
-                "charge", "Charge %s has been charged back; cannot issue a refund." % ch["id"],
+                "charge", "Charge {} has been charged back; cannot issue a refund.".format(ch["id"]),
                 code="charge_disputed")
 
 
@@ -166,7 +166,7 @@ def _check_evidence(fake, evidence, account):
     if not isinstance(evidence, dict):
         raise FakeStripeError.invalid("evidence", "Invalid hash")
     for name, value in evidence.items():
-        where = "evidence[%s]" % name
+        where = f"evidence[{name}]"
         if name in EVIDENCE_FILES:
             if value not in ("", None):
                 upload = fake.get(value, account, "file")
@@ -174,7 +174,7 @@ def _check_evidence(fake, evidence, account):
                     raise FakeStripeError.missing("file", value, param=where)
                 if upload["purpose"] != "dispute_evidence":
                     raise FakeStripeError.invalid(
-                        where, "The file %s was not uploaded with purpose dispute_evidence." % value)
+                        where, f"The file {value} was not uploaded with purpose dispute_evidence.")
         elif name in EVIDENCE_TEXT:
             if len(value or "") > EVIDENCE_TEXT[name]:
                 raise FakeStripeError.invalid(
@@ -236,7 +236,7 @@ def decide(fake, dispute_id, won, account=None):
     call it): ``won`` closes it as won and reinstates amount and fee, otherwise it is lost."""
     dp = fake.get(dispute_id, account, "dispute")
     if dp is None or dp["status"] in CLOSED:
-        raise ValueError("no open dispute %s" % dispute_id)
+        raise ValueError(f"no open dispute {dispute_id}")
     previous = {"status": dp["status"]}
     inquiry = dp["status"].startswith("warning_")
     if inquiry:
@@ -248,7 +248,7 @@ def decide(fake, dispute_id, won, account=None):
     reinstated = won and not inquiry
     if reinstated:
         ch = fake.get(dp["charge"], account, "charge")
-        _move_funds(fake, dp, account, dp["amount"], -DISPUTE_FEE, "Chargeback reversal for %s" % ch["id"])
+        _move_funds(fake, dp, account, dp["amount"], -DISPUTE_FEE, "Chargeback reversal for {}".format(ch["id"]))
     fake.save(dp, account)
     fake.emit("charge.dispute.closed", dp, account, previous_attributes=previous)
     if reinstated:
@@ -297,5 +297,4 @@ def check_reversal_covered(fake, tr, amount):
         return
     if available_balance(fake, tr["destination"], tr["currency"]) < amount:
         raise FakeStripeError(
-            400, message="Insufficient funds in the destination account %s to reverse %s of transfer %s."
-            % (tr["destination"], amount, tr["id"]), code="balance_insufficient")
+            400, message="Insufficient funds in the destination account {} to reverse {} of transfer {}.".format(tr["destination"], amount, tr["id"]), code="balance_insufficient")

@@ -78,7 +78,7 @@ def decode_multipart(body, content_type):
     """
     if isinstance(body, str):
         body = body.encode("utf-8")
-    header = ("Content-Type: %s\r\nMIME-Version: 1.0\r\n\r\n" % content_type).encode()
+    header = (f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n").encode()
     message = BytesParser(policy=HTTP).parsebytes(header + body)
     pairs, files = [], {}
     if not message.is_multipart():

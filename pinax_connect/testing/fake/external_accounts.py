@@ -170,4 +170,4 @@ def list_external_accounts(fake, req):
         if kind not in ("bank_account", "card"):
             raise FakeStripeError.invalid("object", "Invalid object: must be one of bank_account or card")
         objs = [o for o in objs if o["object"] == kind]
-    return fake.list_response(objs, req, "/v1/accounts/%s/external_accounts" % acct["id"])
+    return fake.list_response(objs, req, "/v1/accounts/{}/external_accounts".format(acct["id"]))

@@ -48,7 +48,7 @@ def create_file(fake, req):
     purpose = fake.require(req.params, "purpose")
     if purpose not in ALLOWED_TYPES:
         raise FakeStripeError.invalid(
-            "purpose", "Invalid purpose: must be one of %s" % ", ".join(sorted(ALLOWED_TYPES))
+            "purpose", "Invalid purpose: must be one of {}".format(", ".join(sorted(ALLOWED_TYPES)))
         )
     upload = req.files.get("file")
     if upload is None:
@@ -64,8 +64,7 @@ def create_file(fake, req):
     if kind not in ALLOWED_TYPES[purpose]:
         raise FakeStripeError.invalid(
             "file",
-            "Invalid file type for purpose %s: must be one of %s"
-            % (purpose, ", ".join(sorted(ALLOWED_TYPES[purpose]))),
+            "Invalid file type for purpose {}: must be one of {}".format(purpose, ", ".join(sorted(ALLOWED_TYPES[purpose]))),
         )
     file_id = fake.new_id("file")
     obj = {
@@ -74,18 +73,18 @@ def create_file(fake, req):
         "created": fake.now(),
         "expires_at": None,
         "filename": filename,
-        "links": {"object": "list", "data": [], "has_more": False, "url": "/v1/file_links?file=%s" % file_id},
+        "links": {"object": "list", "data": [], "has_more": False, "url": f"/v1/file_links?file={file_id}"},
         "purpose": purpose,
         "size": len(data),
         "title": None,
         "type": kind,
-        "url": None if purpose in _PRIVATE else "https://files.stripe.com/v1/files/%s/contents" % file_id,
+        "url": None if purpose in _PRIVATE else f"https://files.stripe.com/v1/files/{file_id}/contents",
     }
     link_data = req.params.get("file_link_data") or {}
     if link_data and fake.to_bool(link_data.get("create", "false"), "file_link_data[create]"):
         if purpose in _PRIVATE:
             raise FakeStripeError.invalid(
-                "file_link_data[create]", "Links cannot be created for files with purpose %s." % purpose
+                "file_link_data[create]", f"Links cannot be created for files with purpose {purpose}."
             )
         obj["links"]["data"].append(
             {
@@ -97,7 +96,7 @@ def create_file(fake, req):
                 "file": file_id,
                 "livemode": False,
                 "metadata": {},
-                "url": "https://files.stripe.com/links/%s" % file_id,
+                "url": f"https://files.stripe.com/links/{file_id}",
             }
         )
     return fake.save(obj, req.account)

@@ -44,7 +44,7 @@ def as_currency(value, name="currency"):
         raise FakeStripeError.required(name)
     cur = str(value).lower()
     if len(cur) != 3 or not cur.isalpha():
-        raise FakeStripeError.invalid(name, "Invalid currency: %s" % value)
+        raise FakeStripeError.invalid(name, f"Invalid currency: {value}")
     return cur
 
 
@@ -54,7 +54,7 @@ def check_minimum(amount, currency, name="amount"):
     if amount < minimum:
         shown = minimum if currency in ZERO_DECIMAL else "%.2f" % (minimum / 100)
         raise FakeStripeError.invalid(
-            name, "Amount must be at least %s %s" % (shown, currency), code="amount_too_small"
+            name, f"Amount must be at least {shown} {currency}", code="amount_too_small"
         )
 
 

@@ -39,9 +39,9 @@ def oauth_token(fake, req):
             raise FakeOAuthError("invalid_request", "No authorization code provided")
         entry = conn["oauth_codes"].get(code)
         if entry is None:
-            raise FakeOAuthError("invalid_grant", "Authorization code does not exist: %s" % code)
+            raise FakeOAuthError("invalid_grant", f"Authorization code does not exist: {code}")
         if entry["used"]:
-            raise FakeOAuthError("invalid_grant", "Authorization code already used: %s" % code)
+            raise FakeOAuthError("invalid_grant", f"Authorization code already used: {code}")
         entry["used"] = True
         account_id = entry["account"]
         if account_id is None:
@@ -52,9 +52,9 @@ def oauth_token(fake, req):
     if grant == "refresh_token":
         entry = conn["refresh_tokens"].get(p.get("refresh_token") or "")
         if entry is None or fake.state.get("revoked", {}).get(entry["account"]):
-            raise FakeOAuthError("invalid_grant", "Invalid refresh token: %s" % p.get("refresh_token"))
+            raise FakeOAuthError("invalid_grant", "Invalid refresh token: {}".format(p.get("refresh_token")))
         return _token_response(fake, entry["account"], p.get("scope") or entry["scope"])
-    raise FakeOAuthError("unsupported_grant_type", "Unsupported grant type: %s" % grant)
+    raise FakeOAuthError("unsupported_grant_type", f"Unsupported grant type: {grant}")
 
 
 @route("POST", "/oauth/deauthorize")
@@ -69,7 +69,7 @@ def oauth_deauthorize(fake, req):
     if acct is None or fake.state.get("revoked", {}).get(account_id) or p["client_id"] != client_id(fake):
         raise FakeOAuthError(
             "invalid_client",
-            "This application is not connected to stripe account %s, or that account does not exist." % account_id,
+            f"This application is not connected to stripe account {account_id}, or that account does not exist.",
         )
     deauthorize(fake, account_id)
     return {"stripe_user_id": account_id}

@@ -24,9 +24,8 @@ def find_payment_intent(fake, pi_id, account, name="intent"):
 
 def _unexpected_state(pi, action, allowed):
     return FakeStripeError.invalid(
-        None, "This PaymentIntent's %s could not be performed because it has a status of %s. "
-              "Only a PaymentIntent with one of the following statuses may be %s: %s."
-              % (action, pi["status"], action, ", ".join(allowed)),
+        None, "This PaymentIntent's {} could not be performed because it has a status of {}. "
+              "Only a PaymentIntent with one of the following statuses may be {}: {}.".format(action, pi["status"], action, ", ".join(allowed)),
         code="payment_intent_unexpected_state")
 
 
@@ -72,7 +71,7 @@ def payment_intent_object(fake, account, *, amount, currency, customer=None, des
         "canceled_at": None,
         "cancellation_reason": None,
         "capture_method": capture_method,
-        "client_secret": "%s_secret_%s" % (pi_id, hashlib.sha256(pi_id.encode()).hexdigest()[:24]),
+        "client_secret": f"{pi_id}_secret_{hashlib.sha256(pi_id.encode()).hexdigest()[:24]}",
         "confirmation_method": confirmation_method,
         "created": fake.now(),
         "currency": currency,
@@ -166,7 +165,7 @@ def confirm_payment_intent(fake, pi, account, off_session=False, authenticated=F
         pi.update(status="requires_action", next_action={
             "type": "use_stripe_sdk",
             "use_stripe_sdk": {"type": "three_d_secure_redirect",
-                               "stripe_js": "https://hooks.stripe.test/3d_secure/%s" % pi["id"]},
+                               "stripe_js": "https://hooks.stripe.test/3d_secure/{}".format(pi["id"])},
         })
         fake.save(pi, account)
         return pi

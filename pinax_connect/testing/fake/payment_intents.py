@@ -19,7 +19,6 @@ from .payment_intent_state import (
     payment_intent_object,
 )
 
-
 PI_CREATE = {
     "amount", "application_fee_amount", "automatic_payment_methods", "capture_method", "confirm",
     "confirmation_method", "currency", "customer", "description", "error_on_requires_action",
@@ -118,8 +117,8 @@ def capture_payment_intent(fake, req):
     value = param(req, "amount_to_capture")
     if value is not None and as_amount(fake, value, "amount_to_capture") > pi["amount_capturable"]:
         raise FakeStripeError.invalid(
-            "amount_to_capture", "The amount to capture (%s) must be less than or equal to the "
-                                 "amount capturable (%s)." % (value, pi["amount_capturable"]),
+            "amount_to_capture", "The amount to capture ({}) must be less than or equal to the "
+                                 "amount capturable ({}).".format(value, pi["amount_capturable"]),
             code="amount_too_large")
     amount = capture_amount(fake, ch, value, "amount_to_capture")
     if param(req, "application_fee_amount") is not None:
@@ -212,7 +211,7 @@ def authenticate_payment_intent(fake, payment_intent_id, account=None, fail=Fals
     ``requires_payment_method`` with ``payment_intent_authentication_failure``)."""
     pi = fake.find(payment_intent_id, account, "payment_intent")
     if pi["status"] != "requires_action":
-        raise LookupError("%s is not in requires_action" % payment_intent_id)
+        raise LookupError(f"{payment_intent_id} is not in requires_action")
     if fail:
         pm = fake.get(pi["payment_method"], account, "payment_method")
         try:

@@ -87,8 +87,7 @@ def detach_payment_method(fake, req):
     if not pm.get("customer"):
         raise FakeStripeError.invalid(
             "payment_method",
-            "The payment method %s is not attached to a customer so detachment is impossible."
-            % pm["id"],
+            "The payment method {} is not attached to a customer so detachment is impossible.".format(pm["id"]),
             code="payment_method_unexpected_state",
         )
     cus = fake.get(pm["customer"], account, "customer")
@@ -106,5 +105,5 @@ def detach_payment_method(fake, req):
                                                                   "starting_after", "type"})
 def list_customer_payment_methods(fake, req):
     cus = find_customer(fake, req.path_args["customer"], req.account)
-    return list_of(fake, req, "payment_method", "/v1/customers/%s/payment_methods" % cus["id"],
+    return list_of(fake, req, "payment_method", "/v1/customers/{}/payment_methods".format(cus["id"]),
                    req.account, customer=cus["id"], type=param(req, "type"))

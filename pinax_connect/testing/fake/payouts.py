@@ -44,7 +44,7 @@ def create_payout(fake, req):
                  if e.get("currency") in (None, currency)]
     if not externals:
         raise FakeStripeError.invalid(
-            "currency", "You don't have any external accounts in that currency (%s)." % currency,
+            "currency", f"You don't have any external accounts in that currency ({currency}).",
             code="no_external_account")
     dest_id = param(req, "destination") or externals[0]["id"]
     dest = next((e for e in externals if e["id"] == dest_id), None)
@@ -163,7 +163,7 @@ def pay_out(fake, payout_id=None, account=None, fail=False):
                   previous_attributes=previous)
         done.append(po)
     if payout_id and not done:
-        raise LookupError("no pending payout %s on %s" % (payout_id, account or "the platform"))
+        raise LookupError("no pending payout {} on {}".format(payout_id, account or "the platform"))
     return done
 
 

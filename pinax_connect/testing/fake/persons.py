@@ -141,7 +141,7 @@ def _check_state(value, prefix, key, country):
     if state.upper() not in dict(countries.STATES[country]):
         raise FakeStripeError.invalid(
             _p(prefix, key, "state"),
-            "The state you provided (%s) is not a valid state for the country %s." % (state, country),
+            f"The state you provided ({state}) is not a valid state for the country {country}.",
             code="account_country_invalid_state",
         )
 
@@ -172,7 +172,7 @@ def _apply_dob(fake, target, value, prefix):
     for part, (lo, hi) in limits.items():
         if dob[part] is not None and not lo <= dob[part] <= hi:
             raise FakeStripeError.invalid(
-                _p(prefix, "dob", part), "Invalid %s of birth: %s" % (part, dob[part])
+                _p(prefix, "dob", part), f"Invalid {part} of birth: {dob[part]}"
             )
     if dob["year"] is not None:
         this_year = 1970 + fake.now() // 31_556_952
@@ -192,7 +192,7 @@ def _check_number(value, param, digits, what):
     cleaned = str(value).replace("-", "").replace(" ", "")
     if not cleaned.isdigit() or (digits and len(cleaned) not in digits):
         # Never echo the value back.
-        raise FakeStripeError.invalid(param, "Invalid %s." % what)
+        raise FakeStripeError.invalid(param, f"Invalid {what}.")
     return True
 
 
@@ -215,12 +215,11 @@ def _check_file(fake, file_id, account, purpose, param):
     """Refuse a file id that does not exist or was uploaded with another purpose."""
     found = fake.get(file_id, account, "file") or fake.get(file_id, None, "file")
     if found is None:
-        raise FakeStripeError.invalid(param, "No such file upload: '%s'" % file_id, code="resource_missing")
+        raise FakeStripeError.invalid(param, f"No such file upload: '{file_id}'", code="resource_missing")
     if found["purpose"] != purpose:
         raise FakeStripeError.invalid(
             param,
-            "The file %s was uploaded with purpose '%s', but a file with purpose '%s' is required here."
-            % (file_id, found["purpose"], purpose),
+            "The file {} was uploaded with purpose '{}', but a file with purpose '{}' is required here.".format(file_id, found["purpose"], purpose),
         )
 
 
@@ -270,7 +269,7 @@ def apply_person(fake, person, params, prefix, country, account=None):
         param = _p(prefix, key)
         if key in _TEXT:
             if key == "email" and value and not _EMAIL.match(value):
-                raise FakeStripeError.invalid(param, "Invalid email address: %s" % value, code="email_invalid")
+                raise FakeStripeError.invalid(param, f"Invalid email address: {value}", code="email_invalid")
             person[key] = _text(value)
         elif key in ("address", "registered_address"):
             _apply_address(person, key, value, prefix, country=country)
@@ -317,7 +316,7 @@ def _apply_relationship(fake, person, value, param):
             try:
                 pct = float(v)
             except (TypeError, ValueError):
-                raise FakeStripeError.invalid(_p(param, key), "Invalid decimal: %s" % v)
+                raise FakeStripeError.invalid(_p(param, key), f"Invalid decimal: {v}") from None
             if not 0 <= pct <= 100:
                 raise FakeStripeError.invalid(_p(param, key), "percent_ownership must be between 0 and 100")
             rel[key] = pct
@@ -334,7 +333,7 @@ def apply_company(fake, company, params, account=None, prefix="company"):
             _apply_address(company, key, value, prefix)
         elif key == "structure":
             if value not in COMPANY_STRUCTURES:
-                raise FakeStripeError.invalid(param, "Invalid company structure: %s" % value)
+                raise FakeStripeError.invalid(param, f"Invalid company structure: {value}")
             company[key] = _text(value)
         elif key in ("address_kana", "address_kanji"):
             _apply_address(company, key, value, prefix, _KANA_KEYS)

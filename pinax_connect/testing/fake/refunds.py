@@ -18,18 +18,16 @@ def create_refund(fake, ch, account, amount=None, reason=None, reverse_transfer=
     pro-rata transfer reversal and application fee refund when asked."""
     if not ch["captured"]:
         raise FakeStripeError.invalid(
-            "charge", "Charge %s has not been captured: cancel its authorization instead."
-            % ch["id"])
+            "charge", "Charge {} has not been captured: cancel its authorization instead.".format(ch["id"]))
     remaining = ch["amount_captured"] - ch["amount_refunded"]
     if remaining <= 0:
-        raise FakeStripeError.invalid("charge", "Charge %s has already been refunded." % ch["id"],
+        raise FakeStripeError.invalid("charge", "Charge {} has already been refunded.".format(ch["id"]),
                                       code="charge_already_refunded")
     check_refundable(fake, ch, account)
     amount = remaining if amount is None else amount
     if amount > remaining:
         raise FakeStripeError.invalid(
-            "amount", "Refund amount (%s) is greater than unrefunded amount on charge (%s)"
-            % (amount, remaining), code="amount_too_large")
+            "amount", f"Refund amount ({amount}) is greater than unrefunded amount on charge ({remaining})", code="amount_too_large")
     if reverse_transfer and not ch["transfer"]:
         raise FakeStripeError.invalid(
             "reverse_transfer", "reverse_transfer can only be used on destination charges.")
@@ -87,8 +85,8 @@ def create_refund_route(fake, req):
         ch = fake.get(pi["latest_charge"], account, "charge") if pi["latest_charge"] else None
         if pi["status"] != "succeeded" or ch is None:
             raise FakeStripeError.invalid(
-                "payment_intent", "This PaymentIntent (%s) does not have a successful charge "
-                                  "to refund." % pi["id"])
+                "payment_intent", "This PaymentIntent ({}) does not have a successful charge "
+                                  "to refund.".format(pi["id"]))
     else:
         raise FakeStripeError(400, message="One of the following params should be provided "
                                            "for this request: payment_intent or charge.",

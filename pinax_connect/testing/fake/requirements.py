@@ -134,7 +134,7 @@ def base_requirements(account, persons, eventually=False, documents=None):
         role_of = {"representative": "representative", **ROLE_FLAGS}
         fields = [f for f in fields if role_of.get(f.split(".")[0]) not in have]
         for p in persons:
-            fields += ["%s.%s" % (p["id"], f) for f in person_missing(p, rules.code, eventually, documents)]
+            fields += ["{}.{}".format(p["id"], f) for f in person_missing(p, rules.code, eventually, documents)]
     return fields
 
 

@@ -54,7 +54,7 @@ def create_transfer(fake, amount, currency, destination, *, source_transaction=N
         "destination_payment": py["id"],
         "livemode": False,
         "metadata": metadata or {},
-        "reversals": sub_list("/v1/transfers/%s/reversals" % tr_id),
+        "reversals": sub_list(f"/v1/transfers/{tr_id}/reversals"),
         "reversed": False,
         "source_transaction": source_transaction,
         "source_type": "card",
@@ -68,8 +68,7 @@ def reverse_transfer_funds(fake, tr, amount, metadata=None, source_refund=None, 
     left = tr["amount"] - tr["amount_reversed"]
     if amount > left:
         raise FakeStripeError.invalid(
-            "amount", "You have attempted to reverse %s, but only %s remains on this transfer."
-            % (amount, left), code="amount_too_large")
+            "amount", f"You have attempted to reverse {amount}, but only {left} remains on this transfer.", code="amount_too_large")
     trr_id = fake.new_id("trr")
     txn = balance_txn(fake, None, "transfer_refund", amount, tr["currency"], trr_id)
     pyr = None
@@ -112,9 +111,8 @@ def create_transfer_route(fake, req):
         ch = find_charge(fake, source, None, "source_transaction")
         if ch["currency"] != currency:
             raise FakeStripeError.invalid(
-                "currency", "The currency of source_transaction's balance transaction (%s) "
-                            "must be the same as the transfer currency (%s)"
-                            % (ch["currency"], currency))
+                "currency", "The currency of source_transaction's balance transaction ({}) "
+                            "must be the same as the transfer currency ({})".format(ch["currency"], currency))
         if amount > ch["amount_captured"] - ch["amount_refunded"]:
             raise FakeStripeError.invalid(
                 "amount", "The transfer amount exceeds the amount of the source_transaction.",
@@ -175,8 +173,7 @@ def create_reversal(fake, req):
     tr = _find_transfer(fake, req)
     left = tr["amount"] - tr["amount_reversed"]
     if left <= 0:
-        raise FakeStripeError.invalid("transfer", "Transfer %s has already been fully reversed."
-                                      % tr["id"], code="transfer_already_reversed")
+        raise FakeStripeError.invalid("transfer", "Transfer {} has already been fully reversed.".format(tr["id"]), code="transfer_already_reversed")
     value = param(req, "amount")
     amount = left if value is None else as_amount(fake, value, "amount", 1)
     if amount <= left:  # an over-reversal is refused first (amount_too_large)
@@ -198,7 +195,7 @@ def create_reversal(fake, req):
                                                             "starting_after"})
 def list_reversals(fake, req):
     tr = _find_transfer(fake, req)
-    return list_of(fake, req, "transfer_reversal", "/v1/transfers/%s/reversals" % tr["id"], None,
+    return list_of(fake, req, "transfer_reversal", "/v1/transfers/{}/reversals".format(tr["id"]), None,
                    transfer=tr["id"])
 
 
