@@ -33,7 +33,8 @@ Sources (checked 2026-12 with the project's documentation search):
 The package holds the bank formats (:mod:`.banking`) and address rules
 (:mod:`.addresses`) beside the per-country table here. The lists are a faithful
 model, not a copy: Stripe refines its per-country rules over time and answers with
-the account's own ``requirements``, which the forms always follow. Unknown country codes raise :class:`UnsupportedCountry`.
+the account's own ``requirements``, which the forms always follow. Unknown country
+codes raise :class:`UnsupportedCountry`.
 """
 from __future__ import annotations
 
