@@ -72,7 +72,7 @@ def resync(modeladmin, request, queryset):
 def replay(modeladmin, request, queryset):
     """Apply the events again; for one whose receivers failed, re-send the signal to those only."""
     replay_event = import_string("pinax_connect.webhooks.processing.replay")
-    outcomes = {}
+    outcomes: dict[str, int] = {}
     for event in queryset:
         outcome = replay_event(event)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
@@ -233,7 +233,7 @@ class EventAdmin(admin.ModelAdmin):
     actions = [replay]
     readonly_fields = [
         *(f.name for f in models.Event._meta.concrete_fields if not f.primary_key and f.name != "receiver_errors"),
-        receiver_error_list,
+        receiver_error_list,  # type: ignore[list-item]  # a callable is a valid read-only field
     ]
 
     def has_add_permission(self, request):

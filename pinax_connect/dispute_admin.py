@@ -19,7 +19,7 @@ from .admin import DASHBOARD, StripeObjectAdmin
 def dispute_dashboard_url(obj: models.Dispute | models.EarlyFraudWarning) -> str:
     """The Stripe Dashboard page of a dispute (or of a warning's charge)."""
     mode = "" if obj.livemode else "test/"
-    prefix = f"{DASHBOARD}/{obj.stripe_account.stripe_id}" if obj.stripe_account_id else DASHBOARD
+    prefix = f"{DASHBOARD}/{obj.stripe_account.stripe_id}" if obj.stripe_account is not None else DASHBOARD
     if isinstance(obj, models.Dispute):
         return f"{prefix}/{mode}disputes/{obj.stripe_id}"
     charge_id = obj.stripe_data.get("charge") or ""
@@ -89,9 +89,10 @@ class DisputeRecoveryInline(admin.TabularInline):
     model = models.DisputeRecovery
     extra = 0
     can_delete = False
-    fields = ["kind", "account", "amount", "currency", "status", "stripe_id", "seller_available_after",
-              "error_code", "error_message"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind", "account", "amount", "currency", "status", "stripe_id", "seller_available_after",
+        "error_code", "error_message",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False

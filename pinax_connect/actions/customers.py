@@ -131,7 +131,7 @@ def customer_account_check(customer, stripe_account):
 
 def _customer_params(user: Any, params: dict) -> dict:
     params = dict(params)
-    if not params.get("email") and getattr(user, "email", ""):
+    if not params.get("email") and getattr(user, "email", None):
         params["email"] = user.email
     # Names the user verifiably (see pinax_connect.identity): lets a purge be counted per user.
     params["metadata"] = {**(params.get("metadata") or {}), **identity.user_metadata(user)}

@@ -166,7 +166,7 @@ def upload_evidence_file(file: IO[bytes], *, filename: str | None = None,
     """
     if filename and not getattr(file, "name", None):
         try:
-            file.name = filename  # stripe-python sends the file's name in the multipart part
+            file.name = filename  # type: ignore[misc]  # stripe-python sends the file's name in the multipart part
         except AttributeError:
             pass
     obj = get_client().v1.files.create(

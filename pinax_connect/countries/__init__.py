@@ -77,7 +77,7 @@ ID_NUMBER_MINIMUM = {"HK", "SG", "BR", "MX", "IN", "MY", "TH", "AE"}
 NATIONALITY_MINIMUM = {"SG", "AE"}
 KANA_COUNTRIES = {"JP"}
 # The people besides the representative each country's companies must declare.
-COMPANY_ROLES = {c: ("owners", "directors", "executives") for c in _EUROPE}
+COMPANY_ROLES: dict[str, tuple[str, ...]] = {c: ("owners", "directors", "executives") for c in _EUROPE}
 COMPANY_ROLES.update({c: ("owners", "directors") for c in ("CA", "AU", "NZ", "JP", "SG", "HK", "MY", "TH", "IN",
                                                              "AE", "BR", "MX")})
 COMPANY_ROLES["US"] = ("owners",)
@@ -157,7 +157,7 @@ def is_supported(code: str | None) -> bool:
 
 def default_currency(code: str | None) -> str:
     """The country's default currency; ``usd`` for a country not in the table."""
-    return COUNTRIES[code.upper()].currency if is_supported(code) else "usd"
+    return COUNTRIES[code.upper()].currency if code and is_supported(code) else "usd"
 
 
 def get(code: str | None) -> Country:

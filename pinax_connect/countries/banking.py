@@ -97,7 +97,7 @@ class BankFormat:
             return False
         if not all(re.fullmatch(p.pattern, piece) for p, piece in zip(self.parts, pieces, strict=False)):
             return False
-        return self.checksum != "aba" or aba_is_valid(routing)
+        return self.checksum != "aba" or aba_is_valid(routing or "")
 
     def account_is_valid(self, number: str) -> bool:
         """Whether the compact ``account_number`` fits this format."""

@@ -53,7 +53,7 @@ class AddressEntry(Entry):
         self.kana = kana
 
     def fields(self, ctx):
-        out = {
+        out: dict[str, forms.Field] = {
             "line1": forms.CharField(label=_("Address"), max_length=200),
             "line2": forms.CharField(label=_("Address (line 2)"), max_length=200, required=False),
         }

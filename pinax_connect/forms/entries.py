@@ -30,7 +30,7 @@ class Context:
     request: object = None
     account: object = None
     business_type: str = "individual"
-    currency: str = None
+    currency: str | None = None
 
 
 # ---- helpers -----------------------------------------------------------------------

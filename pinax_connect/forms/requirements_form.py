@@ -9,6 +9,7 @@ re-renders them.
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import stripe
 from django import forms
@@ -70,6 +71,13 @@ class StripeSubmitMixin:
     ``sensitive_values()``: a :class:`RequirementsForm`, or the wizard's group of
     step forms.
     """
+
+    # Provided by the form class it is mixed into (annotations only: nothing at run time).
+    bindings: Any
+    context: Any
+    fields: Any
+    add_error: Any
+    sensitive_values: Any
 
     @contextmanager
     def reporting(self, scope=""):

@@ -9,6 +9,7 @@ file ids, ``company.ownership_declaration`` with the date and IP of the request.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +51,7 @@ def purpose_for(scope: str, path: tuple) -> str:
     return PURPOSE_IDENTITY
 
 
-def build(Entry, nested, lookup, DocumentField, client_ip):  # noqa: N803  (classes passed in)
+def build(Entry: Any, nested, lookup, DocumentField, client_ip):  # noqa: N803  (classes passed in)
     """Define the structured entry classes on top of the registry's ``Entry``.
 
     :mod:`.fields` calls this once, passing its base class and helpers, so that the

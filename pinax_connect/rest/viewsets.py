@@ -135,6 +135,11 @@ class StripeResourceViewSet(viewsets.GenericViewSet):
 class CreateMixin:
     """POST on the list: validate, :meth:`perform_stripe_create`, answer 201 with the mirror."""
 
+    # Provided by the viewset it is mixed into (annotations only).
+    validated: Any
+    perform_stripe_create: Any
+    read_response: Any
+
     def create(self, request, *args, **kwargs):
         serializer = self.validated()
         instance = self.perform_stripe_create(compact(serializer.validated_data))
@@ -143,6 +148,12 @@ class CreateMixin:
 
 class UpdateMixin:
     """PATCH (and PUT, which Stripe treats as partial too): validate, update, answer with the mirror."""
+
+    # Provided by the viewset it is mixed into (annotations only).
+    get_object: Any
+    validated: Any
+    perform_stripe_update: Any
+    read_response: Any
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -27,7 +27,7 @@ __all__ = ["RESOURCES", "get_mock_resource", "merge", "mock_event", "mock_object
 AMOUNT = 2000  # cents: the default amount of charges, intents, transfers...
 CURRENCY = "usd"
 
-_scratch = {}
+_scratch: dict = {}
 
 
 def _client():

@@ -32,6 +32,8 @@ import contextlib
 import functools
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -102,7 +104,7 @@ def _handlers_savepoint():
         connection.savepoint_commit(sid)
 
 
-def _apply(event: Event, *, previous: dict | None = None) -> str:
+def _apply(event: Event, *, previous: Mapping[str, Any] | None = None) -> str:
     """Run the handlers of a claimed ``event`` (in the caller's transaction) and schedule its signal.
 
     ``event`` is already marked processed in the transaction. On a handler error the
@@ -121,7 +123,7 @@ def _apply(event: Event, *, previous: dict | None = None) -> str:
     return PROCESSED
 
 
-def _record_failure(event: Event, exc: Exception, previous: dict | None) -> str:
+def _record_failure(event: Event, exc: Exception, previous: Mapping[str, Any] | None) -> str:
     logger.exception("Webhook event %s (%s) failed (attempt %d)", event.stripe_id, event.type, event.attempts)
     error = error_text(exc)
     if previous is not None and previous["processed_at"] is not None:

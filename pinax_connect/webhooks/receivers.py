@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.db.models import F, Q
@@ -36,7 +37,7 @@ def live_receivers(signal: Signal, sender) -> list[Callable]:
     Django has no public API for this; ``_live_receivers`` returns a list up to
     Django 4.2 and ``(sync, async)`` lists from 5.0.
     """
-    found = signal._live_receivers(sender)
+    found: Any = signal._live_receivers(sender)
     if isinstance(found, tuple) and len(found) == 2 and all(isinstance(part, list) for part in found):
         return [*found[0], *found[1]]
     return list(found)

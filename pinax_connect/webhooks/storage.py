@@ -330,9 +330,9 @@ def insert_delivery(data: dict, **values) -> Stored:
     params = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
     qn = connection.ops.quote_name
     table = qn(Event._meta.db_table)
-    col = {f.name: qn(f.column) for f in Event._meta.concrete_fields}
+    col = {f.name: qn(str(f.column)) for f in Event._meta.concrete_fields}
     sql = (
-        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "
+        f"INSERT INTO {table} ({', '.join(qn(str(f.column)) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT ({col['stripe_id']}) DO UPDATE SET {col['deliveries']} = {table}.{col['deliveries']} + 1 "
         f"RETURNING {col['id']}, {col['deliveries']}, {col['status']}, {col['flag']}, {col['processed_at']}"

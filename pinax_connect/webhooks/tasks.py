@@ -23,7 +23,7 @@ except ImportError:
         # Registers the backport's setting_changed receiver even when "django_tasks" is
         # not in INSTALLED_APPS, so a changed TASKS setting is always honoured.
         import django_tasks.signals  # noqa: F401
-        from django_tasks import task
+        from django_tasks import task  # type: ignore[no-redef]
     except ImportError as exc:
         raise ImproperlyConfigured(
             'PINAX_CONNECT_WEBHOOK_PROCESSING = "task" needs Django >= 6 or the django-tasks '

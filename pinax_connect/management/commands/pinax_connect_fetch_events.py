@@ -39,7 +39,7 @@ class Command(BaseCommand):
         from pinax_connect.actions.events import fetch_events
         from pinax_connect.webhooks import processing, storage
 
-        scopes = [None] if not accounts else []
+        scopes: list[Account | None] = [None] if not accounts else []
         mirrored = Account.objects.filter(authorized=True).order_by("pk")
         if accounts:
             mirrored = mirrored.filter(stripe_id__in=accounts)
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             if verbosity >= 2:
                 self.stdout.write(f"{getattr(scope, 'stripe_id', 'platform')}: {len(fetched)} event(s) read")
 
-        outcomes = {}
+        outcomes: dict[str, int] = {}
         for data in sorted(missing, key=lambda d: (d.get("created") or 0, d["id"])):
             event, created = storage.store(data, delivery=False)
             if created and not no_process:

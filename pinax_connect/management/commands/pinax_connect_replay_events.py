@@ -74,7 +74,7 @@ class Command(BaseCommand):
             events = events.filter(stripe_id__in=ids)
         if since:
             events = events.filter(created__gte=since)
-        outcomes = collections.Counter()
+        outcomes: collections.Counter[str] = collections.Counter()
         for event in events.order_by("created", "pk").iterator():
             outcome = processing.replay(event)
             outcomes[outcome] += 1

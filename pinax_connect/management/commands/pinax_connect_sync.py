@@ -89,7 +89,7 @@ class Command(BaseCommand):
         return scopes
 
     def scopes(self, options):
-        scopes = [None] if not options["account"] else []
+        scopes: list[models.Account | None] = [None] if not options["account"] else []
         for stripe_id in options["account"]:
             account = models.Account.objects.filter(stripe_id=stripe_id).first()
             if account is None:

@@ -1,6 +1,8 @@
 """The requesting user's connected accounts and their external (bank) accounts."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -78,7 +80,7 @@ class ConnectedAccountViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, m
         """What Stripe still needs (from the mirror), each path with a label a person understands."""
         account = self.get_object()
         requirements = account.requirements or {}
-        body = {
+        body: dict[str, Any] = {
             name: [{"path": path, "label": requirement_label(path, account.business_type or "individual")}
                    for path in requirements.get(name) or []]
             for name in REQUIREMENT_LISTS

@@ -33,7 +33,7 @@ def nest(pairs):
     Dicts whose keys are all decimal indexes become lists (ordered by index),
     ``key[]`` appends, and values stay as sent (strings, or file tuples).
     """
-    root = {}
+    root: dict = {}
     for key, value in pairs:
         parts = _split_key(key)
         node = root
@@ -93,5 +93,5 @@ def decode_multipart(body, content_type):
             files[name] = (filename, part.get_content_type(), data)
         else:
             charset = part.get_content_charset() or "utf-8"
-            pairs.append((name, data.decode(charset)))
+            pairs.append((name, bytes(data).decode(charset)))
     return nest(pairs), files

@@ -11,6 +11,8 @@ owners, directors and executives (or attest there are no more with
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ... import countries
 
 EURO_COUNTRIES = countries.EURO_AREA
@@ -197,7 +199,7 @@ def compute(account, persons, has_external, raised, now, onboarded, rejected, do
 
 def empty(with_deadline=True):
     """A requirements hash with nothing due."""
-    out = {
+    out: dict[str, Any] = {
         "alternatives": [],
         "currently_due": [],
         "errors": [],
