@@ -29,7 +29,7 @@ empty :=
 space := $(empty) $(empty)
 MATRIX_PATH := $(subst $(space),:,$(strip $(sort $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin $(PYENV_ROOT)/versions/3.12.*/bin $(PYENV_ROOT)/versions/3.13.*/bin))))
 
-.PHONY: help venv test test-sqlite test-postgres test-matrix demo bench clean
+.PHONY: help venv test test-sqlite test-postgres test-matrix demo bench clean lint
 
 help:
 	@echo "make test           whole test suite on SQLite, then on a throwaway PostgreSQL"
@@ -39,6 +39,7 @@ help:
 	@echo "make test-browser   the end-to-end browser test of the example alone"
 	@echo "make demo           run the example marketplace"
 	@echo "make bench          run the benchmarks"
+	@echo "make lint           ruff and mypy on the package; checks that the wheel ships py.typed"
 	@echo "make bench-pipeline the webhook pipeline before/after (BENCH_STRACE=1 counts fsyncs)"
 	@echo "make bench-queue    task mode end to end on django-tasks-db and RQ, 1/2/4 workers"
 	@echo "make clean          remove caches and build artefacts (keeps $(VENV))"
@@ -55,6 +56,23 @@ $(INSTALLED): $(PY) setup.cfg pyproject.toml Makefile
 	@touch $@
 
 venv: $(INSTALLED)
+
+# Static checks: ruff (rules in pyproject.toml), mypy with django-stubs, and the
+# wheel's contents (py.typed must ship so type checkers read our annotations).
+LINTED := $(VENV)/.pinax-connect-lint-installed
+$(LINTED): $(INSTALLED) setup.cfg
+	$(PIP) install -q -e '.[test,rest,lint]'
+	@touch $@
+
+lint: $(LINTED)
+	@echo ">>> ruff"
+	$(VENV)/bin/ruff check pinax_connect
+	@echo ">>> mypy"
+	$(VENV)/bin/mypy pinax_connect
+	@echo ">>> wheel ships py.typed"
+	@rm -rf build/lint-wheel && $(PY) -m build --wheel --outdir build/lint-wheel . >/dev/null
+	@$(PY) -c "import sys, zipfile, glob; names = zipfile.ZipFile(glob.glob('build/lint-wheel/*.whl')[0]).namelist(); sys.exit(0 if 'pinax_connect/py.typed' in names else 'py.typed is missing from the wheel')"
+	@echo ">>> lint passed"
 
 test: venv
 	@$(MAKE) --no-print-directory test-sqlite

@@ -30,7 +30,7 @@ SUPPORTED_CURRENCIES = frozenset(
 WHOLE_UNIT_TWO_DECIMAL = frozenset({"isk"})
 
 
-def normalize_currency(currency):
+def normalize_currency(currency: object) -> str:
     """Return ``currency`` lower-cased, or raise ``ValueError`` if Stripe does not know it."""
     code = str(currency or "").strip().lower()
     if code not in SUPPORTED_CURRENCIES:
@@ -38,7 +38,7 @@ def normalize_currency(currency):
     return code
 
 
-def exponent(currency):
+def exponent(currency: str) -> int:
     """Number of minor-unit digits Stripe uses for ``currency`` (0, 2 or 3)."""
     code = normalize_currency(currency)
     if code in ZERO_DECIMAL_CURRENCIES:
@@ -48,14 +48,14 @@ def exponent(currency):
     return 2
 
 
-def _as_decimal(amount):
+def _as_decimal(amount: object) -> Decimal:
     if isinstance(amount, bool):
         raise ValueError(f"Not an amount: {amount!r}")  # Decimal(True) would be 1
     if isinstance(amount, float):
         # str() gives the shortest repr, so 5.1 becomes Decimal("5.1"), not 5.0999...
         amount = str(amount)
     try:
-        value = Decimal(amount)
+        value = Decimal(amount)  # type: ignore[arg-type]  # anything else is refused below
     except (InvalidOperation, TypeError, ValueError):
         raise ValueError(f"Not an amount: {amount!r}") from None
     if not value.is_finite():
@@ -63,7 +63,7 @@ def _as_decimal(amount):
     return value
 
 
-def to_minor(amount, currency, *, allow_negative=False):
+def to_minor(amount: object, currency: str, *, allow_negative: bool = False) -> int:
     """Convert a major-unit amount (``Decimal``, ``int``, ``str`` or ``float``) to Stripe's integer.
 
     Raises ``ValueError`` for unknown currencies, negative amounts (unless
@@ -74,12 +74,12 @@ def to_minor(amount, currency, *, allow_negative=False):
     if value < 0 and not allow_negative:
         raise ValueError(f"Amount must not be negative: {value}")
     digits = exponent(code)
-    minor = value.scaleb(digits)
-    if minor != minor.to_integral_value():
+    scaled = value.scaleb(digits)
+    if scaled != scaled.to_integral_value():
         raise ValueError(
             f"{value} has more decimal places than {code.upper()} allows ({digits})"
         )
-    minor = int(minor)
+    minor = int(scaled)
     if code in THREE_DECIMAL_CURRENCIES and minor % 10:
         raise ValueError(
             f"{value} {code.upper()}: Stripe requires the last of three decimal digits to be 0"
@@ -89,7 +89,7 @@ def to_minor(amount, currency, *, allow_negative=False):
     return minor
 
 
-def from_minor(amount, currency):
+def from_minor(amount: int, currency: str) -> Decimal:
     """Convert Stripe's integer minor units to a ``Decimal`` in major units.
 
     ``None`` stays ``None`` (Stripe leaves many amounts null).

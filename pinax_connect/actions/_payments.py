@@ -4,16 +4,19 @@ Both take money from a customer and route it in Connect terms: a destination
 (``transfer_data``), a direct charge (``Stripe-Account``), an application fee,
 ``on_behalf_of``, a transfer group and metadata. The rules are written once here.
 """
+from typing import Any
+
 from ..exceptions import InvalidRequest
 from ._shared import connect_routing, stripe_id_of
 from .customers import customer_account_check
 
 
 def routed_payment(
-    *, amount, currency, customer=None, destination=None, stripe_account=None, application_fee=None,
-    on_behalf_of=None, transfer_group=None, metadata=None, description=None,
-    destination_name="destination", fee_name="application_fee_amount",
-):
+    *, amount: int, currency: str, customer: Any = None, destination: Any = None, stripe_account: Any = None,
+    application_fee: Any = None, on_behalf_of: Any = None, transfer_group: str | None = None,
+    metadata: dict | None = None, description: str | None = None,
+    destination_name: str = "destination", fee_name: str = "application_fee_amount",
+) -> tuple[Any, dict[str, Any]]:
     """Validate a payment's routing and return ``(account, params)``.
 
     ``amount`` is in minor units. ``params`` holds ``customer``,

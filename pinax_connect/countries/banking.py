@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # ISO 13616 lengths for the IBAN countries Stripe pays out to.
 IBAN_LENGTHS = {
@@ -113,7 +114,7 @@ def _width(pattern: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def _part(name, label, digits, example):
+def _part(name: str, label: Any, digits: int, example: str) -> RoutingPart:
     return RoutingPart(name, label, rf"\d{{{digits}}}", example)
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 import collections
 import functools
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 
 from ..conf import settings
 from ..models import Account, Event
@@ -25,7 +27,7 @@ from . import storage
 logger = logging.getLogger("pinax_connect.webhooks.processing")
 
 
-def waiting(account_ids=None):
+def waiting(account_ids: Iterable[str] | None = None) -> QuerySet[Event]:
     """Early events (flagged ``unknown_account``, not applied), oldest ``created`` first."""
     events = Event.objects.filter(flag=storage.FLAG_UNKNOWN_ACCOUNT, status=Event.RECEIVED)
     if account_ids is not None:
@@ -55,7 +57,7 @@ def apply_one(event: Event) -> str:
     return processing.process_event(event)
 
 
-def apply_for(account_ids) -> collections.Counter:
+def apply_for(account_ids: Iterable[str]) -> collections.Counter:
     """Apply the early events of these connected accounts (ids), in ``created`` order."""
     outcomes: collections.Counter = collections.Counter()
     for event in waiting(account_ids).iterator():
@@ -74,7 +76,7 @@ def apply_all_ready() -> collections.Counter:
     return apply_for(ids) if ids else collections.Counter()
 
 
-def account_created(sender, instance, created, raw=False, **kwargs):
+def account_created(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """``post_save`` of Account: apply its early events once the creation commits."""
     if created and not raw and instance.stripe_id:
         transaction.on_commit(functools.partial(_apply_for_quietly, instance.stripe_id))

@@ -32,7 +32,7 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -81,7 +81,7 @@ def _source(event: Event) -> dict:
 
 
 @contextlib.contextmanager
-def _handlers_savepoint():
+def _handlers_savepoint() -> Iterator[None]:
     """A savepoint around the handlers, rolled back (and the error re-raised) if they raise.
 
     Like ``transaction.atomic()`` nested, except that on success the savepoint is not

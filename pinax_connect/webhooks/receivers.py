@@ -31,7 +31,7 @@ def receiver_name(receiver: Callable) -> str:
     return f"{module}.{qualname}"
 
 
-def live_receivers(signal: Signal, sender) -> list[Callable]:
+def live_receivers(signal: Signal, sender: Any) -> list[Callable]:
     """The receivers ``signal.send`` would call for ``sender``, sync and async, in order.
 
     Django has no public API for this; ``_live_receivers`` returns a list up to

@@ -27,7 +27,7 @@ import logging
 import random
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..conf import settings
@@ -107,7 +107,7 @@ def record_receiver_failures(event: Event, errors: dict[str, str]) -> None:
     transaction.on_commit(functools.partial(after_failure, event))
 
 
-def due(now: datetime.datetime | None = None):
+def due(now: datetime.datetime | None = None) -> QuerySet[Event]:
     """Events whose retry is due: ``failed`` ones past ``next_attempt_at``, receiver
     retries whose worker died (``processing`` past its lease), and stored events no
     worker applied within the lease (a task lost with a killed worker)."""
