@@ -54,18 +54,24 @@ def stripe_link(obj):
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.stripe_id)
 
 
-@admin.action(description=_("Re-sync selected from Stripe"), permissions=["change"])
-def resync(modeladmin, request, queryset):
-    sync_one = import_string(RESYNC[modeladmin.model])
+def for_each(modeladmin, request, queryset, call, done_message):
+    """Run ``call(obj)`` on each selected row; report each failure and the totals
+    (``done_message`` with ``%(done)d`` and ``%(failed)d``)."""
     done = failed = 0
     for obj in queryset:
         try:
-            sync_one(obj)
+            call(obj)
             done += 1
         except Exception as exc:  # one bad row must not stop the others
             failed += 1
             modeladmin.message_user(request, f"{obj.stripe_id}: {exc}", messages.ERROR)
-    modeladmin.message_user(request, _("Re-synced %(done)d, failed %(failed)d.") % {"done": done, "failed": failed})
+    modeladmin.message_user(request, done_message % {"done": done, "failed": failed})
+
+
+@admin.action(description=_("Re-sync selected from Stripe"), permissions=["change"])
+def resync(modeladmin, request, queryset):
+    for_each(modeladmin, request, queryset, import_string(RESYNC[modeladmin.model]),
+             _("Re-synced %(done)d, failed %(failed)d."))
 
 
 @admin.action(description=_("Replay selected events"), permissions=["change"])

@@ -7,13 +7,14 @@ the Dashboard): files and long texts do not belong in an admin action.
 """
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import models
 from .admin import DASHBOARD, StripeObjectAdmin
+from .admin import for_each as _each
 
 
 def dispute_dashboard_url(obj: models.Dispute | models.EarlyFraudWarning) -> str:
@@ -38,18 +39,6 @@ def deadline(obj: models.Dispute):
     if obj.status in models.Dispute.ANSWERABLE_STATUSES and obj.evidence_due_by < timezone.now():
         return format_html("<strong>{} ({})</strong>", obj.evidence_due_by.strftime("%Y-%m-%d %H:%M"), _("past due"))
     return obj.evidence_due_by.strftime("%Y-%m-%d %H:%M")
-
-
-def _each(modeladmin, request, queryset, call, done_message):
-    done = failed = 0
-    for obj in queryset:
-        try:
-            call(obj)
-            done += 1
-        except Exception as exc:  # one bad row must not stop the others
-            failed += 1
-            modeladmin.message_user(request, f"{obj.stripe_id}: {exc}", messages.ERROR)
-    modeladmin.message_user(request, done_message % {"done": done, "failed": failed})
 
 
 @admin.action(description=_("Accept (close) selected disputes"), permissions=["change"])

@@ -4,7 +4,6 @@ content, uploaded to Stripe's File API on save), the bank account
 (``external_account``) and the terms of service (date, IP and user agent from
 the request). See :mod:`.entries` for the :class:`~.entries.Entry` protocol.
 """
-import time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import address as address_mod
 from . import bank as bank_mod
-from .entries import Entry, client_ip, lookup, nested
+from .entries import Entry, acceptance, lookup, nested
 
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024  # Stripe's limit for identity documents
 # Extension -> the bytes such a file starts with (what is uploaded must be what it claims).
@@ -176,9 +175,4 @@ class TermsEntry(Entry):
     def to_params(self, values, ctx):
         if not values.get(""):
             return {}
-        meta = ctx.request.META
-        return {"tos_acceptance": {
-            "date": int(time.time()),
-            "ip": client_ip(ctx.request),
-            "user_agent": (meta.get("HTTP_USER_AGENT") or "")[:500],
-        }}
+        return {"tos_acceptance": acceptance(ctx.request)}

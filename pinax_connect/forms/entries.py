@@ -9,6 +9,7 @@ tables and path resolution in :mod:`.fields`.
 """
 import datetime
 import re
+import time
 from dataclasses import dataclass
 
 import django
@@ -71,6 +72,16 @@ def _url_field(**kwargs):
 def client_ip(request):
     """The address the request came from (``REMOTE_ADDR``: proxies must set it right)."""
     return request.META.get("REMOTE_ADDR") or ""
+
+
+def acceptance(request):
+    """What Stripe records of a person accepting or declaring something now: ``date``
+    (unix seconds), ``ip`` and ``user_agent`` of ``request``."""
+    return {
+        "date": int(time.time()),
+        "ip": client_ip(request),
+        "user_agent": (request.META.get("HTTP_USER_AGENT") or "")[:500],
+    }
 
 
 # ---- entries -----------------------------------------------------------------------

@@ -56,6 +56,7 @@ from .entries import (
     TextEntry,
     _url_field,
     _us_id_number,
+    acceptance,
     client_ip,
     deep_merge,
     id_number_validator,
@@ -132,7 +133,7 @@ class MCCEntry(ChoiceEntry):
 
 # ---- structured values (enums, money, arrays, files, attestations) ----------------------
 
-_STRUCTURED = structured.build(Entry, nested, lookup, DocumentField, client_ip)
+_STRUCTURED = structured.build(Entry, nested, lookup, DocumentField, acceptance)
 EnumEntry = _STRUCTURED["EnumEntry"]
 CountryCodeEntry = _STRUCTURED["CountryCodeEntry"]
 ListEntry = _STRUCTURED["ListEntry"]

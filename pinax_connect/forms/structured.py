@@ -8,7 +8,6 @@ file ids, ``company.ownership_declaration`` with the date and IP of the request.
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django import forms
@@ -51,7 +50,7 @@ def purpose_for(scope: str, path: tuple) -> str:
     return PURPOSE_IDENTITY
 
 
-def build(Entry: Any, nested, lookup, DocumentField, client_ip):  # noqa: N803  (classes passed in)
+def build(Entry: Any, nested, lookup, DocumentField, acceptance):  # noqa: N803  (classes passed in)
     """Define the structured entry classes on top of the registry's ``Entry``.
 
     :mod:`.fields` calls this once, passing its base class and helpers, so that the
@@ -163,9 +162,7 @@ def build(Entry: Any, nested, lookup, DocumentField, client_ip):  # noqa: N803  
         def to_params(self, values, ctx):
             if not values.get(""):
                 return {}
-            meta = ctx.request.META
-            return nested(self.key, {"date": int(time.time()), "ip": client_ip(ctx.request),
-                                     "user_agent": (meta.get("HTTP_USER_AGENT") or "")[:500]})
+            return nested(self.key, acceptance(ctx.request))
 
     class FilesEntry(Entry):
         """``documents.<kind>``: one or two uploads, sent as ``documents[<kind>][files][]``
