@@ -1,12 +1,14 @@
 """Balances: per account and currency, ``available`` and ``pending`` funds."""
 
+from typing import Any
+
 from .storage import Storage
 
 
 class Balances(Storage):
     """``balance_add`` and ``release_pending``."""
 
-    def balance_add(self, account, currency, amount, available=True):
+    def balance_add(self, account: str | None, currency: str, amount: int, available: bool = True) -> dict[str, Any]:
         """Add ``amount`` (minor units, may be negative) to a balance.
 
         Credits land in ``available`` unless ``available=False`` or
@@ -21,7 +23,7 @@ class Balances(Storage):
             entry["pending"] += amount
         return entry
 
-    def release_pending(self, account=None):
+    def release_pending(self, account: str | None = None) -> None:
         """Make ``account``'s (None = the platform's) pending funds available:
         the balance moves and its ``pending`` balance transactions become
         ``available`` (``available_on`` = now), as when Stripe settles them."""

@@ -8,6 +8,7 @@ are declared here so type checkers know them.
 """
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -39,7 +40,10 @@ class FakeStripe(Transport, Events, Balances, stripe.HTTPClient):
     authenticate_payment_intent: Callable[..., Any]
     complete_checkout_session: Callable[..., Any]
 
-    def __init__(self, state=None, now=None, *, request_log_limit=None):
+    def __init__(
+        self, state: dict[str, Any] | None = None, now: float | None = None, *,
+        request_log_limit: int | None = None,
+    ) -> None:
         super().__init__()
         self.state = state if state is not None else _fresh_state(now or time.time())
         self.requests = []  # this instance's RequestRecords (the latest request_log_limit, if set)
@@ -52,26 +56,26 @@ class FakeStripe(Transport, Events, Balances, stripe.HTTPClient):
         self._lock = threading.RLock()
 
     # stripe-python sleeps between retries; the fake answers at once.
-    def _sleep_time_seconds(self, num_retries):
+    def _sleep_time_seconds(self, num_retries: int) -> float:
         return 0
 
-    def close(self):
+    def close(self) -> None:
         pass
 
     # ---- persistence ----------------------------------------------------------------
 
-    def dump(self, path):
+    def dump(self, path: str | os.PathLike[str]) -> None:
         """Write the whole state to a JSON file."""
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(self.state, fh)
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path: str | os.PathLike[str]) -> "FakeStripe":
         """A new fake with the state saved by :meth:`dump`."""
         with open(path, encoding="utf-8") as fh:
             return cls(state=json.load(fh))
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget everything (objects, events, balances, faults, request log)."""
         fresh = _fresh_state(self.state["clock"])
         self.state.clear()

@@ -3,15 +3,18 @@ check, unknown-parameter rejection, the handler, ``expand[]`` and the steps
 deferred until the response is built."""
 
 import json
+from typing import Any
 
 from .errors import FakeStripeError
 from .lists import Lists
+from .routing import _Route
+from .wire import Request
 
 
 class Dispatch(Lists):
     """``_dispatch``: a request and its route to ``(status, body)``."""
 
-    def _dispatch(self, req, r):
+    def _dispatch(self, req: Request, r: _Route | None) -> tuple[int, Any]:
         try:
             if r is None:
                 raise FakeStripeError(
@@ -39,7 +42,7 @@ class Dispatch(Lists):
         except FakeStripeError as err:
             return err.status, err.body(req.id)
 
-    def _check_account_header(self, req):
+    def _check_account_header(self, req: Request) -> None:
         if not req.account:
             return
         acct = self.get(req.account, None, "account")

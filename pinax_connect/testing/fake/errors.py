@@ -1,6 +1,8 @@
 """Stripe's error answers as the fake raises them (``FakeStripeError``,
 ``FakeOAuthError``) and the helpers that reject unknown nested parameters."""
 
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = ["FakeStripeError", "FakeOAuthError", "param_path", "reject_unknown"]
 
@@ -10,14 +12,14 @@ class FakeStripeError(Exception):
 
     def __init__(
         self,
-        status,
-        type="invalid_request_error",
-        message="",
-        code=None,
-        param=None,
-        decline_code=None,
-        extra=None,
-    ):
+        status: int,
+        type: str = "invalid_request_error",
+        message: str = "",
+        code: str | None = None,
+        param: str | None = None,
+        decline_code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.type = type
@@ -27,9 +29,9 @@ class FakeStripeError(Exception):
         self.decline_code = decline_code
         self.extra = extra or {}
 
-    def body(self, request_id=None):
+    def body(self, request_id: str | None = None) -> dict[str, Any]:
         """The JSON body Stripe sends for this error."""
-        err = {"type": self.type, "message": self.message}
+        err: dict[str, Any] = {"type": self.type, "message": self.message}
         for key in ("code", "param", "decline_code"):
             value = getattr(self, key)
             if value is not None:
@@ -42,7 +44,7 @@ class FakeStripeError(Exception):
         return {"error": err}
 
     @classmethod
-    def missing(cls, object_name, id, param="id"):
+    def missing(cls, object_name: str, id: Any, param: str = "id") -> "FakeStripeError":
         """404 ``resource_missing``: ``No such <object_name>: '<id>'``."""
         return cls(
             404,
@@ -52,12 +54,12 @@ class FakeStripeError(Exception):
         )
 
     @classmethod
-    def unknown(cls, param):
+    def unknown(cls, param: str) -> "FakeStripeError":
         """400 ``Received unknown parameter: <param>``, as Stripe answers."""
         return cls(400, message=f"Received unknown parameter: {param}", param=param)
 
     @classmethod
-    def required(cls, param):
+    def required(cls, param: str) -> "FakeStripeError":
         """400 ``parameter_missing`` for a required parameter."""
         return cls(
             400,
@@ -67,12 +69,12 @@ class FakeStripeError(Exception):
         )
 
     @classmethod
-    def invalid(cls, param, message, code="parameter_invalid"):
+    def invalid(cls, param: str | None, message: str, code: str = "parameter_invalid") -> "FakeStripeError":
         """400 for an invalid parameter value."""
         return cls(400, message=message, code=code, param=param)
 
 
-def param_path(prefix, *keys):
+def param_path(prefix: str, *keys: Any) -> str:
     """Bracket-syntax parameter path: ``param_path("individual", "dob", "day")``
     is ``individual[dob][day]`` (an empty prefix starts with the first key)."""
     out = prefix
@@ -81,7 +83,7 @@ def param_path(prefix, *keys):
     return out
 
 
-def reject_unknown(allowed, params, prefix):
+def reject_unknown(allowed: Iterable[str], params: Any, prefix: str) -> None:
     """400 unless ``params`` is a hash whose keys are all in ``allowed``
     (for nested parameters such as ``individual[...]``)."""
     if not isinstance(params, dict):
@@ -94,8 +96,8 @@ def reject_unknown(allowed, params, prefix):
 class FakeOAuthError(FakeStripeError):
     """An error from connect.stripe.com/oauth: ``{error, error_description}``."""
 
-    def __init__(self, error, description, status=400):
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
         super().__init__(status, type=error, message=description)
 
-    def body(self, request_id=None):
+    def body(self, request_id: str | None = None) -> dict[str, Any]:
         return {"error": self.type, "error_description": self.message}

@@ -2,6 +2,8 @@
 one to the fake's listeners, and signing a webhook delivery of it."""
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
 from .storage import PLATFORM, Storage
 from .wire import API_VERSION
@@ -9,18 +11,21 @@ from .wire import API_VERSION
 __all__ = ["Events", "event_object"]
 
 
-def event_object(event_id, event_type, obj, created, account=None, previous_attributes=None,
-                 pending_webhooks=1, request_id=None, idempotency_key=None):
+def event_object(
+    event_id: str, event_type: str, obj: Any, created: int, account: str | None = None,
+    previous_attributes: Any = None, pending_webhooks: int = 1, request_id: str | None = None,
+    idempotency_key: str | None = None,
+) -> dict[str, Any]:
     """The ``event`` Stripe sends about ``obj`` (deep-copied into ``data.object``).
 
     ``account`` is set for events of connected accounts (Connect webhooks) and
     left out otherwise, as Stripe does. Used by :meth:`FakeStripe.emit` and by
     :func:`pinax_connect.testing.factories.mock_event`.
     """
-    data = {"object": copy.deepcopy(obj)}
+    data: dict[str, Any] = {"object": copy.deepcopy(obj)}
     if previous_attributes is not None:
         data["previous_attributes"] = copy.deepcopy(previous_attributes)
-    event = {
+    event: dict[str, Any] = {
         "id": event_id,
         "object": "event",
         "account": account,
@@ -41,7 +46,7 @@ class Events(Storage):
     """``emit``, the ``events`` log and ``deliver`` (signed webhook payloads)."""
 
     @property
-    def events(self):
+    def events(self) -> list[dict[str, Any]]:
         """Every event emitted, oldest first, across all accounts."""
         out = []
         for scope, evt_id in self.state["events"]:
@@ -50,7 +55,9 @@ class Events(Storage):
                 out.append(obj)
         return out
 
-    def deliver(self, event=None, secret=None, timestamp=None):
+    def deliver(
+        self, event: dict[str, Any] | None = None, secret: str | None = None, timestamp: int | None = None
+    ) -> tuple[str, str]:
         """``(payload, signature_header)`` for ``event`` (default: the newest emitted),
         signed with ``secret`` exactly as Stripe signs a webhook delivery.
 
@@ -70,7 +77,10 @@ class Events(Storage):
 
     # ---- events ----------------------------------------------------------------
 
-    def emit(self, event_type, obj=None, account=None, previous_attributes=None):
+    def emit(
+        self, event_type: str | Callable[[Any], Any], obj: Any = None, account: str | None = None,
+        previous_attributes: Any = None,
+    ) -> Any:
         """Record the Event Stripe would send and hand it to ``listeners``.
 
         ``event_type`` may instead be a deferred step, ``step(fake)`` (a test card's

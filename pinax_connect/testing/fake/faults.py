@@ -1,6 +1,8 @@
 """Fault injection: ``fake.fail_next()`` queues failures (error statuses,
 connection errors, lost responses) that the next matching requests meet."""
 
+from typing import Any
+
 from .storage import Storage
 
 
@@ -8,9 +10,10 @@ class Faults(Storage):
     """``fail_next`` and the lookup of the fault a request meets."""
 
     def fail_next(
-        self, n=1, *, status=None, connection_error=False, lose_response=False, after_execution=False,
-        path=None, method=None,
-    ):
+        self, n: int = 1, *, status: int | None = None, connection_error: bool = False,
+        lose_response: bool = False, after_execution: bool = False, path: str | None = None,
+        method: str | None = None,
+    ) -> None:
         """Make the next ``n`` matching requests fail.
 
         ``status`` 500 / 429 (default 500) answers with Stripe's error body
@@ -38,7 +41,7 @@ class Faults(Storage):
             }
         )
 
-    def _take_fault(self, method, path, pattern):
+    def _take_fault(self, method: str, path: str, pattern: str | None) -> dict[str, Any] | None:
         for fault in self.state["faults"]:
             if fault["method"] and fault["method"] != method:
                 continue

@@ -5,15 +5,18 @@ reuse with other parameters gets Stripe's ``idempotency_error``."""
 import copy
 import hashlib
 import json
+from typing import Any
 
 from .dispatch import Dispatch
 from .errors import FakeStripeError
+from .routing import _Route
+from .wire import Request
 
 
 class Idempotency(Dispatch):
     """``_handle``: dispatch with Stripe's idempotency rules."""
 
-    def _handle(self, req, r, failed_after=False):
+    def _handle(self, req: Request, r: _Route | None, failed_after: bool = False) -> tuple[int, Any, bool]:
         """Run the route with idempotency; returns ``(status, body, replayed)``.
 
         ``failed_after`` turns the executed result into Stripe's 500 ``api_error``."""

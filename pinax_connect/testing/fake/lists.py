@@ -1,16 +1,18 @@
 """Stripe's list responses (pagination, ``created`` filters) and ``expand[]``."""
 
 import copy
+from typing import Any
 
 from .errors import FakeStripeError
 from .params import ParamParsing
 from .storage import PLATFORM, Storage
+from .wire import Request
 
 
 class Lists(Storage, ParamParsing):
     """``list_response`` and ``expand`` over the stored objects."""
 
-    def list_response(self, objs, req, url):
+    def list_response(self, objs: list[dict[str, Any]], req: Request, url: str) -> dict[str, Any]:
         """A Stripe list (newest first) honouring ``limit``, ``starting_after``,
         ``ending_before`` and ``created`` (int or ``created[gte|gt|lte|lt]``)."""
         p = req.params
@@ -37,13 +39,13 @@ class Lists(Storage, ParamParsing):
         return {"object": "list", "data": page, "has_more": has_more, "url": url}
 
     @staticmethod
-    def _index_of(items, obj_id, param):
+    def _index_of(items: list[dict[str, Any]], obj_id: str, param: str) -> int:
         for i, o in enumerate(items):
             if o.get("id") == obj_id:
                 return i
         raise FakeStripeError.missing("object", obj_id, param=param)
 
-    def _filter_created(self, items, created):
+    def _filter_created(self, items: list[dict[str, Any]], created: Any) -> list[dict[str, Any]]:
         if isinstance(created, dict):
             ops = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
             for op, value in created.items():
@@ -55,14 +57,14 @@ class Lists(Storage, ParamParsing):
         bound = self.to_int(created, "created")
         return [o for o in items if o.get("created") == bound]
 
-    def expand(self, obj, req):
+    def expand(self, obj: dict[str, Any], req: Request) -> dict[str, Any]:
         """Replace ids by objects along each ``expand[]`` path (in place on the
         given dict, which must be a copy). Unknown fields raise 400 as Stripe."""
         for path in req.expand_paths:
             self._expand_path(obj, path.split("."), req, path)
         return obj
 
-    def _expand_path(self, obj, parts, req, full):
+    def _expand_path(self, obj: Any, parts: list[str], req: Request, full: str) -> None:
         if not isinstance(obj, dict):
             return
         if obj.get("object") in ("list", "search_result") and parts[0] == "data":
@@ -86,7 +88,7 @@ class Lists(Storage, ParamParsing):
         if len(parts) > 1:
             self._expand_path(value, parts[1:], req, full)
 
-    def _find_anywhere(self, obj_id):
+    def _find_anywhere(self, obj_id: str) -> dict[str, Any] | None:
         # The platform can expand objects on its connected accounts
         # (e.g. a destination charge's transfer.destination_payment).
         for scope in self.state["objects"]:

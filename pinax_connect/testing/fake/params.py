@@ -2,6 +2,7 @@
 required parameters and the metadata update rules."""
 
 import re
+from typing import Any
 
 from .errors import FakeStripeError
 
@@ -9,7 +10,7 @@ from .errors import FakeStripeError
 class ParamParsing:
     """Parameter parsers every route handler reaches as ``fake.<name>``."""
 
-    def to_int(self, value, param):
+    def to_int(self, value: Any, param: str) -> int:
         """Parse an integer parameter or raise 400 ``Invalid integer``."""
         if isinstance(value, bool):
             raise FakeStripeError.invalid(param, f"Invalid integer: {value}")
@@ -22,7 +23,7 @@ class ParamParsing:
             pass
         raise FakeStripeError.invalid(param, f"Invalid integer: {value}")
 
-    def to_bool(self, value, param):
+    def to_bool(self, value: Any, param: str) -> bool:
         """Parse a boolean parameter (``true``/``false``) or raise 400."""
         if isinstance(value, bool):
             return value
@@ -32,14 +33,14 @@ class ParamParsing:
             return False
         raise FakeStripeError.invalid(param, f"Invalid boolean: {value}")
 
-    def require(self, params, name, param=None):
+    def require(self, params: Any, name: str, param: str | None = None) -> Any:
         """``params[name]`` or 400 ``parameter_missing`` (``param`` defaults to name)."""
         value = params.get(name) if isinstance(params, dict) else None
         if value is None or value == "":
             raise FakeStripeError.required(param or name)
         return value
 
-    def merge_metadata(self, current, value, param="metadata"):
+    def merge_metadata(self, current: dict[str, str] | None, value: Any, param: str = "metadata") -> dict[str, str]:
         """Stripe's metadata update rules: keys merge, ``""`` unsets a key,
         ``metadata=""`` clears all; at most 50 keys, keys <= 40 chars,
         values <= 500 chars. Returns the new dict."""

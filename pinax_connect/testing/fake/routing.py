@@ -2,7 +2,7 @@
 pattern in ``ROUTES``; ``_match`` finds the handler of a request."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,15 +14,18 @@ class _Route:
     method: str
     pattern: str
     regex: Any
-    handler: Callable
-    params: set | None
+    handler: Callable[..., Any]
+    params: set[str] | None
     specificity: int
 
 
-ROUTES: list = []
+ROUTES: list[_Route] = []
 
 
-def route(method, pattern, params=None):
+Handler = Callable[..., Any]
+
+
+def route(method: str, pattern: str, params: Iterable[str] | None = None) -> Callable[[Handler], Handler]:
     """Register ``handler(fake, req) -> dict`` for ``method`` + path ``pattern``.
 
     ``pattern`` uses ``{name}`` placeholders (one path segment each); the values
@@ -30,7 +33,7 @@ def route(method, pattern, params=None):
     parameter names (``expand`` is always allowed); ``None`` accepts anything.
     """
 
-    def decorator(handler):
+    def decorator(handler: Handler) -> Handler:
         regex = re.compile(
             "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern)) + "$"
         )
@@ -45,7 +48,7 @@ def route(method, pattern, params=None):
     return decorator
 
 
-def _match(method, path):
+def _match(method: str, path: str) -> tuple[_Route | None, dict[str, Any] | None]:
     """Return ``(route, path_args)`` for the request, or ``(None, None)``."""
     for r in ROUTES:
         if r.method != method:

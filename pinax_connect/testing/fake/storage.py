@@ -16,7 +16,7 @@ from .wire import Request
 PLATFORM = "platform"  # scope key for objects owned by the platform account
 
 
-def _fresh_state(now):
+def _fresh_state(now: float) -> dict[str, Any]:
     return {
         "objects": {},  # scope -> object type -> id -> object (insertion = creation order)
         "counter": 0,
@@ -33,7 +33,7 @@ def _fresh_state(now):
 _ALPHABET = string.digits + string.ascii_uppercase + string.ascii_lowercase  # sorts like ASCII
 
 
-def _base62(n, width):
+def _base62(n: int, width: int) -> str:
     out = ""
     while n:
         n, r = divmod(n, 62)
@@ -52,16 +52,16 @@ class Storage:
 
     # ---- clock & ids ----------------------------------------------------
 
-    def now(self):
+    def now(self) -> int:
         """The fake clock (unix seconds). It only moves with :meth:`advance`."""
         return self.state["clock"]
 
-    def advance(self, seconds):
+    def advance(self, seconds: float) -> int:
         """Move the fake clock forward by ``seconds``; returns the new time."""
         self.state["clock"] += int(seconds)
         return self.state["clock"]
 
-    def new_id(self, prefix):
+    def new_id(self, prefix: str) -> str:
         """A unique, deterministic id like ``cus_0000000000001A``."""
         self.state["counter"] += 1
         return "{}_{}".format(prefix, _base62(self.state["counter"], 14))
@@ -69,23 +69,23 @@ class Storage:
     # ---- storage ----------------------------------------------------------
 
     @staticmethod
-    def _scope(account):
+    def _scope(account: str | None) -> str:
         return account or PLATFORM
 
-    def save(self, obj, account=None):
+    def save(self, obj: dict[str, Any], account: str | None = None) -> dict[str, Any]:
         """Store (or replace) ``obj`` by its id in ``account``'s scope."""
         bucket = self.state["objects"].setdefault(self._scope(account), {})
         bucket.setdefault(obj["object"], {})[obj["id"]] = obj
         return obj
 
-    def find(self, obj_id, account=None, object_name="object"):
+    def find(self, obj_id: Any, account: str | None = None, object_name: str = "object") -> dict[str, Any]:
         """The object ``obj_id`` visible under ``account``, else 404."""
         obj = self.get(obj_id, account)
         if obj is None:
             raise FakeStripeError.missing(object_name, obj_id)
         return obj
 
-    def get(self, obj_id, account=None, object_type=None):
+    def get(self, obj_id: Any, account: str | None = None, object_type: str | None = None) -> dict[str, Any] | None:
         """Like :meth:`find` but returns None instead of raising."""
         if not isinstance(obj_id, str):
             return None
@@ -97,12 +97,12 @@ class Storage:
                 return obj
         return None
 
-    def remove(self, obj_id, account=None):
+    def remove(self, obj_id: str, account: str | None = None) -> None:
         """Forget a stored object (for deletions)."""
         for objs in self.state["objects"].get(self._scope(account), {}).values():
             objs.pop(obj_id, None)
 
-    def all(self, object_type, account=None):
+    def all(self, object_type: str, account: str | None = None) -> list[dict[str, Any]]:
         """Objects of ``object_type`` in ``account``'s scope, in creation order."""
         return list(
             self.state["objects"].get(self._scope(account), {}).get(object_type, {}).values()

@@ -7,6 +7,8 @@ import collections
 import io
 import itertools
 import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import stripe
@@ -39,12 +41,17 @@ class Transport(Idempotency, Faults):
 
     # ---- HTTP ----------------------------------------------------------------------
 
-    def request(self, method, url, headers, post_data=None, *, _usage=None):
+    def request(
+        self, method: str, url: str, headers: Mapping[str, str] | None, post_data: Any = None, *,
+        _usage: list[str] | None = None,
+    ) -> tuple[str, int, Mapping[str, str]]:
         """stripe-python's entry point: answer one HTTP request (thread-safe)."""
         with self._lock:
             return self._request(method, url, headers, post_data)
 
-    def _request(self, method, url, headers, post_data):
+    def _request(
+        self, method: str, url: str, headers: Mapping[str, str] | None, post_data: Any
+    ) -> tuple[str, int, Mapping[str, str]]:
         method = method.upper()
         headers = _Headers(headers or {})
         parts = urlsplit(url)
@@ -70,7 +77,7 @@ class Transport(Idempotency, Faults):
             id=f"req_{_base62(next(type(self)._request_numbers), 14)}",
         )
         r, path_args = _match(method, path)
-        if r is not None:
+        if r is not None and path_args is not None:
             req.route_pattern = r.pattern
             req.path_args = path_args
 
@@ -97,29 +104,39 @@ class Transport(Idempotency, Faults):
             )
         return self._respond(req, body, status, None, replayed=replayed)
 
-    def request_stream(self, method, url, headers, post_data=None, *, _usage=None):
+    def request_stream(
+        self, method: str, url: str, headers: Mapping[str, str] | None, post_data: Any = None, *,
+        _usage: list[str] | None = None,
+    ) -> tuple[Any, int, Mapping[str, str]]:
         body, status, rheaders = self.request(method, url, headers, post_data)
         return io.BytesIO(body.encode("utf-8")), status, rheaders
 
     # The async API (``client.v1.accounts.create_async``) answers the same way.
-    async def request_async(self, method, url, headers, post_data=None):
+    async def request_async(
+        self, method: str, url: str, headers: Mapping[str, str], post_data: Any = None
+    ) -> tuple[Any, int, Mapping[str, str]]:
         return self.request(method, url, headers, post_data)
 
-    async def request_stream_async(self, method, url, headers, post_data=None):
+    async def request_stream_async(
+        self, method: str, url: str, headers: Mapping[str, str], post_data: Any = None
+    ) -> tuple[AsyncIterator[bytes], int, Mapping[str, str]]:
         body, status, rheaders = self.request(method, url, headers, post_data)
 
-        async def chunks():
+        async def chunks() -> AsyncIterator[bytes]:
             yield body.encode("utf-8")
 
         return chunks(), status, rheaders
 
-    async def sleep_async(self, secs):
+    async def sleep_async(self, secs: float) -> None:
         return None
 
-    async def close_async(self):
+    async def close_async(self) -> None:
         return None
 
-    def _respond(self, req, body, status, extra_headers, replayed=False, should_retry=False):
+    def _respond(
+        self, req: Request, body: Any, status: int, extra_headers: Any, replayed: bool = False,
+        should_retry: bool = False,
+    ) -> tuple[str, int, Mapping[str, str]]:
         headers = _Headers(
             {
                 "Content-Type": "application/json",
@@ -141,7 +158,7 @@ class Transport(Idempotency, Faults):
         self._record(req, status, object_type)
         return json.dumps(body), status, headers
 
-    def _record(self, req, status, object_type):
+    def _record(self, req: Request, status: int, object_type: str | None) -> None:
         record = RequestRecord(
             req.method,
             req.path,
@@ -159,12 +176,12 @@ class Transport(Idempotency, Faults):
         type(self).request_shapes.setdefault((record.method, record.route_pattern, frozenset(record.params)), record)
 
     @classmethod
-    def distinct_requests(cls):
+    def distinct_requests(cls) -> list[RequestRecord]:
         """One RequestRecord per distinct (method, route, parameter names) sent to any fake."""
         return list(cls.request_shapes.values())
 
     @classmethod
-    def _remember_shapes(cls, obj, where=None):
+    def _remember_shapes(cls, obj: Any, where: str | None = None) -> None:
         """Note the shape of every object in a response (nested ones too), for
         the spec-conformance test: ``returned_objects`` keeps the fullest
         example of each type, ``returned_keys`` the keys that EVERY returned

@@ -3,7 +3,7 @@ handler sees, the :class:`RequestRecord` logged for it (sensitive values
 redacted), case-insensitive response headers and the API version answered."""
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from stripe._api_version import _ApiVersion
 
@@ -43,7 +43,7 @@ class Request:
     route_pattern: str | None = None
 
     @property
-    def expand_paths(self):
+    def expand_paths(self) -> list[str]:
         """The ``expand[]`` values as a list of dotted paths."""
         value = self.params.get("expand") or []
         if isinstance(value, str):
@@ -66,28 +66,28 @@ class RequestRecord(NamedTuple):
     object_type: str | None
 
 
-class _Headers(dict):
+class _Headers(dict[str, Any]):
     """Case-insensitive response headers (stripe-python looks up lowercase names)."""
 
-    def __init__(self, items=()):
+    def __init__(self, items: Any = ()) -> None:
         super().__init__()
         for k, v in dict(items).items():
             self[k] = v
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key.lower(), value)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return super().__getitem__(key.lower())
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and super().__contains__(key.lower())
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
 
 
-def _redact(value):
+def _redact(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: (REDACTED if k in SENSITIVE_PARAMS else _redact(v)) for k, v in value.items()}
     if isinstance(value, list):
