@@ -93,9 +93,9 @@ def seller_rows(account) -> list[DisputeRow]:
                 continue  # another seller's part of a separate-transfers sale
             note = ""
             if recovery.seller_balance_negative:
-                note = (f"Your balance went below zero "
-                        f"({money.format_amount(recovery.seller_available_after, recovery.currency)}): "
-                        "Stripe takes it from your next sales, or your bank account, before paying you out.")
+                note = (f"This took your balance below zero "
+                        f"({money.format_amount(recovery.seller_available_after, recovery.currency)} right after): "
+                        "Stripe covers that from your next sales, or your bank account, before paying you out.")
             movements.append({"recovery": recovery, "words": recovery_words(recovery), "note": note})
         rows.append(DisputeRow(dispute, purchases.get(dispute.stripe_data.get("payment_intent")),
                                status_words(dispute), reason_words(dispute), movements))

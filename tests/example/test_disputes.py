@@ -68,7 +68,7 @@ def test_a_disputed_sale_is_reversed_on_the_sellers_dashboard(shop, client):
     assert "Respond by" in part
     assert "20.00 USD taken back from your balance while the dispute is open" in part
     # The seller had 18.00 of the sale (20.00 less our 2.00 fee); 20.00 went back.
-    assert "Your balance went below zero (-2.00 USD)" in part
+    assert "This took your balance below zero (-2.00 USD right after)" in part
     assert "transferred back to you" not in part
 
 
