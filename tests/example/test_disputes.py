@@ -188,3 +188,19 @@ def test_the_dispute_card_is_offered_in_demo_mode_only(shop, client, settings):
     settings.DEMO_MODE = False
     text = _page(_as(client, buyer), item(seller).get_absolute_url())
     assert "pm_card_createDispute" not in text and 'value="pm_card_visa"' in text
+
+
+def test_a_document_stripe_refuses_is_reported_and_nothing_is_submitted(shop, client, fake):
+    seller, account, buyer, staff = shop
+    _disputed_sale(client, seller, buyer)
+    dispute = Dispute.objects.get()
+    sent = len(fake.requests)
+    response = _as(client, staff).post(reverse("shop:staff_dispute", args=[dispute.pk]), {
+        "uncategorized_text": "winning_evidence",
+        "uncategorized_file": SimpleUploadedFile("notes.txt", b"plain text notes", "text/plain"),
+    })
+    assert response.status_code == 200
+    assert "Stripe did not take it" in html.unescape(response.content.decode())
+    assert not [r for r in fake.requests[sent:] if r.method == "POST" and r.path.startswith("/v1/disputes/")]
+    dispute.refresh_from_db()
+    assert dispute.status == "needs_response"
