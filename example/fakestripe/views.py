@@ -24,6 +24,7 @@ from .fake import get_fake
 TEST_CARDS = [
     ("pm_card_visa", "4242 4242 4242 4242 — payment succeeds"),
     ("pm_card_chargeDeclined", "4000 0000 0000 0002 — the bank declines it"),
+    ("pm_card_createDispute", "4000 0000 0000 0259 — payment succeeds, then the buyer disputes it (chargeback)"),
 ]
 # What the "Stripe asks for more" button requests, and how long the seller has.
 RAISED_FIELDS = ["individual.id_number"]

@@ -164,6 +164,14 @@ MARKETPLACE_FEE_PERCENT = 10
 # Items may be listed in these currencies (the sellers' accounts settle them; see README).
 MARKETPLACE_CURRENCIES = ["usd", "eur"]
 
+# Our sales are destination charges: when a buyer disputes one, Stripe takes the
+# amount (plus its dispute fee) from the *platform's* balance, not the seller's.
+# "reverse_transfer" takes the disputed amount back from the seller at once by
+# reversing the sale's transfer (their balance may go below zero), and
+# PINAX_CONNECT_DISPUTE_RETRANSFER_ON_WON (on by default) gives it back when we win.
+# The dispute fee stays the marketplace's cost. See docs/disputes.md.
+PINAX_CONNECT_DISPUTE_RECOVERY = "reverse_transfer"
+
 if FAKE_STRIPE:
     # Offline: the fake accepts any test-looking key and client id.
     PINAX_CONNECT_SECRET_KEY = "sk_test_demo_fake_stripe"

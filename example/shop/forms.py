@@ -2,6 +2,7 @@ import secrets
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 
 from pinax_connect import money
@@ -60,8 +61,18 @@ class ItemForm(forms.ModelForm):
         return cleaned
 
 
+# Demo only: Stripe's dispute test card. The payment succeeds, then the "buyer" disputes
+# it at once, so the seller's dashboard and the staff dispute page have something to show.
+DISPUTE_TEST_CARD = ("pm_card_createDispute",
+                     "Visa 4000 0000 0000 0259 — payment succeeds, then the buyer disputes it (chargeback)")
+
+
+def test_cards():
+    return TEST_CARDS + [DISPUTE_TEST_CARD] if getattr(settings, "DEMO_MODE", False) else TEST_CARDS
+
+
 class CardForm(forms.Form):
-    payment_method = forms.ChoiceField(choices=TEST_CARDS, label="Test card")
+    payment_method = forms.ChoiceField(choices=test_cards, label="Test card")
 
 
 class PayoutForm(forms.Form):

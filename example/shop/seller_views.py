@@ -27,6 +27,7 @@ from pinax_connect.exceptions import AccountOwnedByAnotherUser, OAuthStateMismat
 from pinax_connect.forms import AdditionalCustomAccountForm, CustomAccountWizard, InitialCustomAccountForm
 from pinax_connect.models import ExternalAccount, Payout, Transfer
 
+from .disputes import seller_rows
 from .forms import ItemForm, PayoutForm, RefundForm
 from .models import Purchase, seller_account
 
@@ -268,6 +269,7 @@ def dashboard(request):
         "transfers": Transfer.objects.filter(destination=account).order_by("-created"),
         "payouts": Payout.objects.filter(stripe_account=account).order_by("-created"),
         "sales": Purchase.objects.filter(item__seller=request.user).select_related("item", "buyer"),
+        "disputes": seller_rows(account),
         "items": request.user.items.all(),
     })
 

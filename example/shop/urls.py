@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import seller_views, views
+from . import seller_views, staff_views, views
 
 app_name = "shop"
 
@@ -34,4 +34,8 @@ urlpatterns = [
     path("sell/embedded/", seller_views.embedded_start, name="embedded_start"),
     path("dashboard/embedded/", seller_views.embedded_onboarding, name="embedded_onboarding"),
     path("dashboard/embedded/session/", seller_views.embedded_session, name="embedded_session"),
+    # Platform staff answer disputes.
+    path("staff/disputes/", staff_views.dispute_list, name="staff_disputes"),
+    path("staff/disputes/<int:pk>/", staff_views.dispute_detail, name="staff_dispute"),
+    path("staff/disputes/<int:pk>/accept/", staff_views.dispute_accept, name="staff_dispute_accept"),
 ]

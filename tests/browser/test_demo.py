@@ -431,6 +431,37 @@ def play_story(s, page, server):
     s.go(teapot_url.removeprefix(server.url))
     assert "This is your own item." in s.text() and page.locator("#pay").count() == 0
 
+    # A disputed sale (Stripe's dispute test card): the seller's transfer is reversed at
+    # once; staff answer with Stripe's winning test evidence and the money goes back.
+    s.go("/dashboard/items/new/")
+    s.fill({"title": "Clay bowl", "content": "Pick-up code BOWL-5", "price": "25.00", "currency": "usd"})
+    s.submit()
+    bowl_url = page.url
+    s.log_in("buyer", server.passwords["buyer"])
+    s.go(bowl_url.removeprefix(server.url))
+    page.select_option("[name=payment_method]", "pm_card_createDispute")
+    page.click("#pay")
+    assert page.inner_text("#purchase-status") == "Paid"
+    s.log_in("sally", "correct-horse-battery")
+    s.dashboard()
+    assert "Clay bowl" in s.text("#disputes") and "Open: the marketplace is preparing its answer" in s.text("#disputes")
+    assert "25.00 USD taken back from your balance" in s.text("#disputes")
+    s.shot("dispute-opened")
+    s.log_in("admin", server.passwords["admin"])
+    page.click("#staff-disputes")
+    page.click("#staff-dispute-list a.button")
+    s.fill({"uncategorized_text": "Picked up in person on the day of sale, code BOWL-5 used. winning_evidence"})
+    page.set_input_files("[name=uncategorized_file]", files=[
+        {"name": "receipt.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 signed receipt"}])
+    s.shot("dispute-evidence")
+    page.click("#submit-evidence")
+    assert "Evidence submitted" in s.text(".messages") and "Won" in page.inner_text("#dispute-status")
+    s.log_in("sally", "correct-horse-battery")
+    s.dashboard()
+    assert "Won: the money came back" in s.text("#disputes")
+    assert "25.00 USD transferred back to you" in s.text("#disputes")
+    s.shot("dispute-won")
+
     # 2b. Express through an Account Link (Stripe's hosted page is the site's stand-in).
     s.sign_up("eve")
     s.go("/sell/")
