@@ -12,7 +12,8 @@ class PinaxConnectConfig(AppConfig):
         # Settings defaults must be registered before anything reads them.
         from . import checks, conf  # noqa: F401
         from .client import install_log_filter
-        from .webhooks import handlers
+        from .webhooks import handlers, signals
 
         install_log_filter()
         handlers.register_defaults()
+        signals.connect_early_events()

@@ -48,6 +48,9 @@ def _account_created(sender, instance, created, **kwargs):
     account_created(sender, instance, created, **kwargs)
 
 
-# Early events are applied when their Account appears (see webhooks/early.py). The
-# sender is named lazily, so importing this module never imports the models.
-post_save.connect(_account_created, sender="pinax_connect.Account", dispatch_uid="pinax_connect_early_events")
+def connect_early_events():
+    """Apply early events when their Account appears (see webhooks/early.py).
+
+    Connected by ``AppConfig.ready()`` (idempotent: one ``dispatch_uid``), so that
+    importing this module changes nothing."""
+    post_save.connect(_account_created, sender="pinax_connect.Account", dispatch_uid="pinax_connect_early_events")
