@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -41,7 +42,7 @@ class DropRequestBodies(logging.Filter):
     ERROR = re.compile(r"message='Stripe (?:v\d )?(?:API|OAuth) error received'")
     KEPT = re.compile(r"\b(error_code|error_param|error_type)=(\S+)")
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         text = str(record.msg)
         if any(marker in text for marker in self.DROPPED):
             return False
@@ -52,7 +53,7 @@ class DropRequestBodies(logging.Filter):
         return True
 
 
-def install_log_filter():
+def install_log_filter() -> None:
     """Add :class:`DropRequestBodies` to the ``stripe`` logger once (idempotent).
 
     Called from ``AppConfig.ready()`` and again whenever a client is built, so no
@@ -64,7 +65,7 @@ def install_log_filter():
         logger.addFilter(DropRequestBodies())
 
 
-def use_http_client(http_client):
+def use_http_client(http_client: stripe.HTTPClient | None) -> stripe.HTTPClient | None:
     """Make every client built from now on use ``http_client`` (a ``stripe.HTTPClient``).
 
     Pass ``None`` to go back to stripe-python's default HTTP layer. Returns the
@@ -78,7 +79,7 @@ def use_http_client(http_client):
 
 
 @contextmanager
-def http_client_override(http_client):
+def http_client_override(http_client: stripe.HTTPClient) -> Iterator[stripe.HTTPClient]:
     """Context manager form of :func:`use_http_client`."""
     previous = use_http_client(http_client)
     try:
@@ -87,7 +88,7 @@ def http_client_override(http_client):
         use_http_client(previous)
 
 
-def current_http_client():
+def current_http_client() -> stripe.HTTPClient | None:
     """The HTTP layer clients are built with: the override, else ``PINAX_CONNECT_HTTP_CLIENT``.
 
     The setting names a ``stripe.HTTPClient`` class (or a factory); it is
@@ -104,7 +105,7 @@ def current_http_client():
         return _setting_http_clients[dotted]
 
 
-def _secret_key():
+def _secret_key() -> str:
     key = settings.PINAX_CONNECT_SECRET_KEY
     if not key:
         raise ImproperlyConfigured(
@@ -114,7 +115,7 @@ def _secret_key():
     return key
 
 
-def get_client():
+def get_client() -> Any:  # a stripe.StripeClient; Any keeps its TypedDict params out of every call site
     """Return a ``stripe.StripeClient`` configured from the current settings.
 
     Settings are read on every call (so ``override_settings`` works); clients are
@@ -151,7 +152,7 @@ def get_client():
     return client
 
 
-def raw_list(path):
+def raw_list(path: str) -> Callable[..., dict]:
     """A ``list`` callable for ``GET path`` that returns the page as plain JSON.
 
     Same call shape as a stripe-python service's ``list`` (``params=``, ``options=``)
@@ -159,29 +160,29 @@ def raw_list(path):
     every object back into a dict anyway, and building them is most of a sync's time.
     """
 
-    def list_page(params=None, options=None):
+    def list_page(params: dict | None = None, options: dict | None = None) -> dict:
         return get_client().raw_request("get", path, **(params or {}), **(options or {})).data
 
     return list_page
 
 
-def is_live_key(key=None):
+def is_live_key(key: str | None = None) -> bool:
     """True when ``key`` (default: the configured secret key) is a live-mode key."""
     key = key if key is not None else (settings.PINAX_CONNECT_SECRET_KEY or "")
     return key.startswith(("sk_live_", "rk_live_"))
 
 
-def reaches_real_stripe():
+def reaches_real_stripe() -> bool:
     """True when requests go to Stripe itself: no fake HTTP client, no other API host."""
     return current_http_client() is None and not settings.PINAX_CONNECT_API_BASE
 
 
-def new_idempotency_key():
+def new_idempotency_key() -> str:
     """A fresh idempotency key for one intended write."""
     return str(uuid.uuid4())
 
 
-def intent_key(kind, *parts):
+def intent_key(kind: str, *parts: Any) -> str:
     """A deterministic idempotency key for one intended write.
 
     ``kind`` names the operation (``"refund"``, ``"express-account"``) and
@@ -196,14 +197,14 @@ def intent_key(kind, *parts):
     return f"pinax-connect-{kind}-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def write_options(*, stripe_account=None, idempotency_key=None):
+def write_options(*, stripe_account: Any = None, idempotency_key: str | None = None) -> Any:
     """Per-request options for a write: :func:`request_options` with the caller's
     ``idempotency_key`` or, when none is given, a fresh one (every write carries a key,
     so stripe-python's retries never make a second object)."""
     return request_options(stripe_account=stripe_account, idempotency_key=idempotency_key or new_idempotency_key())
 
 
-def request_options(*, stripe_account=None, idempotency_key=None):
+def request_options(*, stripe_account: Any = None, idempotency_key: str | None = None) -> Any:
     """Build stripe-python per-request options.
 
     ``stripe_account`` may be an ``Account`` instance or an ``acct_...`` id; it becomes

@@ -20,13 +20,15 @@ often share a second. Rows keep a watermark, ``last_event_created``: the
   the change that followed it (Stripe sends one for every change).
 """
 import datetime
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 
-def to_dict(stripe_object):
-    """A plain ``dict`` (recursively) from a ``stripe.StripeObject`` or a dict."""
+def to_dict(stripe_object: Any) -> Any:
+    """A plain ``dict`` (recursively) from a ``stripe.StripeObject`` or a dict (``None`` stays ``None``)."""
     if stripe_object is None:
         return None
     if hasattr(stripe_object, "to_dict"):
@@ -36,41 +38,41 @@ def to_dict(stripe_object):
     return dict(stripe_object)
 
 
-def stripe_datetime(timestamp):
+def stripe_datetime(timestamp: int | None) -> datetime.datetime | None:
     """An aware ``datetime`` from a Stripe unix timestamp (``None`` stays ``None``)."""
     if timestamp in (None, ""):
         return None
     return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
 
 
-def object_id(value):
+def object_id(value: Any) -> str | None:
     """The id of a field that may be an id string, an expanded object, or ``None``."""
     if value is None or isinstance(value, str):
         return value or None
     return value.get("id")
 
 
-def _watermark(event_created):
+def _watermark(event_created: int | None) -> datetime.datetime | None:
     if event_created is None or isinstance(event_created, datetime.datetime):
         return event_created
     return stripe_datetime(event_created)
 
 
-def is_stale(instance, event_created):
+def is_stale(instance: Any, event_created: int | None) -> bool:
     """True when ``instance`` already reflects something newer than ``event_created``."""
     if event_created is None or instance is None or instance.last_event_created is None:
         return False
     return _watermark(event_created) < instance.last_event_created
 
 
-def is_tie(instance, event_created):
+def is_tie(instance: Any, event_created: int | None) -> bool:
     """True when ``instance``'s newest applied event has the same (whole-second) ``created``."""
     if event_created is None or instance is None or instance.last_event_created is None:
         return False
     return _watermark(event_created) == instance.last_event_created
 
 
-def base_columns(data):
+def base_columns(data: dict) -> dict[str, Any]:
     """Columns every mirrored model shares, from the object's dict."""
     return {
         "livemode": bool(data.get("livemode", False)),
@@ -79,7 +81,10 @@ def base_columns(data):
     }
 
 
-def upsert(model, stripe_object, columns, *, event_created=None, reread=None):
+def upsert(
+    model: Any, stripe_object: Any, columns: Any, *, event_created: int | None = None,
+    reread: Callable[[], Any] | None = None,
+) -> Any:
     """Create or update the ``model`` row for ``stripe_object`` and return it.
 
     ``columns`` are the typed columns computed from the object, or a function
@@ -122,14 +127,17 @@ def upsert(model, stripe_object, columns, *, event_created=None, reread=None):
     raise AssertionError("unreachable")
 
 
-def _values(data, columns_for, watermark):
+def _values(data: dict, columns_for: Callable[[dict], dict], watermark: datetime.datetime | None) -> dict:
     values = {**base_columns(data), **columns_for(data), "synced_at": timezone.now()}
     if watermark is not None:
         values["last_event_created"] = watermark
     return values
 
 
-def bulk_upsert(model, stripe_objects, columns_for, *, extra_lookups=None):
+def bulk_upsert(
+    model: Any, stripe_objects: Iterable[Any], columns_for: Callable[..., dict], *,
+    extra_lookups: Callable[[list[dict]], Any] | None = None,
+) -> tuple[int, int]:
     """Mirror one list page with a bounded number of queries.
 
     ``columns_for(data, lookups)`` maps an object dict to typed columns; ``lookups``
@@ -169,7 +177,11 @@ def bulk_upsert(model, stripe_objects, columns_for, *, extra_lookups=None):
     return len(to_create), len(to_update)
 
 
-def sync_all(model, list_method, columns_for, *, params=None, options=None, extra_lookups=None, progress=None):
+def sync_all(
+    model: Any, list_method: Callable[..., Any], columns_for: Callable[..., dict], *, params: dict | None = None,
+    options: dict | None = None, extra_lookups: Callable[[list[dict]], Any] | None = None,
+    progress: Any = None,
+) -> tuple[int, int]:
     """Page through a Stripe list endpoint and mirror every object with :func:`bulk_upsert`.
 
     ``list_method(params=, options=)`` returns one list page, a dict or a

@@ -31,7 +31,7 @@ def routed_payment(
         application_fee=application_fee, destination_name=destination_name, fee_name=fee_name,
     )
     customer_account_check(customer, stripe_account)
-    params = {}
+    params: dict[str, Any] = {}
     if customer is not None:
         params["customer"] = stripe_id_of(customer)
     if destination_id:

@@ -5,6 +5,9 @@ validated and converted, how an ``Account``-or-id argument is resolved, how the
 ``created_gte`` filter of list syncs is spelled for Stripe.
 """
 import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
 
 from .. import money, readiness, sync
 from ..client import raw_list, request_options
@@ -13,7 +16,7 @@ from ..exceptions import InvalidRequest
 from ..models import Account
 
 
-def stripe_id_of(value):
+def stripe_id_of(value: Any) -> str | None:
     """The Stripe id of a model instance, a stripe-python object, a dict or an id string."""
     if value is None or isinstance(value, str):
         return value or None
@@ -22,7 +25,7 @@ def stripe_id_of(value):
     return getattr(value, "stripe_id", None) or getattr(value, "id", None)
 
 
-def currency_code(currency):
+def currency_code(currency: str | None) -> str:
     """``currency`` (default: ``PINAX_CONNECT_DEFAULT_CURRENCY``) lower-cased, or InvalidRequest."""
     try:
         return money.normalize_currency(currency or settings.PINAX_CONNECT_DEFAULT_CURRENCY)
@@ -30,7 +33,7 @@ def currency_code(currency):
         raise InvalidRequest(str(exc)) from None
 
 
-def minor_amount(amount, currency, *, name="amount", allow_zero=False):
+def minor_amount(amount: Any, currency: str, *, name: str = "amount", allow_zero: bool = False) -> int:
     """``amount`` (Decimal/int/float/str, major units) as Stripe's integer, validated.
 
     Raises :class:`InvalidRequest` for a missing, negative (or zero unless
@@ -47,12 +50,12 @@ def minor_amount(amount, currency, *, name="amount", allow_zero=False):
     return minor
 
 
-def left_of(total, used, currency):
+def left_of(total: Any, used: Any, currency: str) -> int:
     """What is left of ``total`` after ``used`` (Decimals in major units), in minor units."""
     return minor_amount(total, currency, allow_zero=True) - minor_amount(used or 0, currency, allow_zero=True)
 
 
-def part_of(amount, currency, remaining, what, *, verb, done):
+def part_of(amount: Any, currency: str, remaining: int, what: str, *, verb: str, done: str) -> int | None:
     """``amount`` in minor units (``None`` stays ``None``: all of it), refused with
     :class:`InvalidRequest` when nothing is left of ``what`` (``"... is already fully
     <done>"``) or less than ``amount`` (``remaining`` minor units per the mirror)."""
@@ -68,7 +71,7 @@ def part_of(amount, currency, remaining, what, *, verb, done):
     return minor
 
 
-def amount_column(data, key="amount", currency=None):
+def amount_column(data: dict, key: str = "amount", currency: str | None = None) -> Decimal | None:
     """A Decimal column from the object's minor-unit ``key`` (``None`` stays ``None``)."""
     value = data.get(key)
     if value is None:
@@ -76,7 +79,7 @@ def amount_column(data, key="amount", currency=None):
     return money.from_minor(value, currency or data.get("currency") or "usd")
 
 
-def find_account(value):
+def find_account(value: Any) -> Account | None:
     """The mirrored ``Account`` for an ``Account``/``acct_`` id, or ``None`` if not mirrored."""
     if value is None or isinstance(value, Account):
         return value
@@ -86,7 +89,7 @@ def find_account(value):
     return Account.objects.filter(stripe_id=account_id).first()
 
 
-def connected_account(value):
+def connected_account(value: Any) -> Account | None:
     """The mirrored, authorized ``Account`` for an ``Account``/``acct_`` id (``None`` stays ``None``).
 
     Raises ``InvalidRequest`` for an account we do not mirror, ``AccountDeauthorized``
@@ -100,7 +103,7 @@ def connected_account(value):
     return authorized(account)
 
 
-def authorized(account):
+def authorized(account: Any) -> Any:
     """Raise unless the platform may act on ``account`` (mirrored ``Account`` or ``None``).
 
     Delegates to ``accounts.ensure_authorized`` (imported late: the accounts module
@@ -114,7 +117,9 @@ def authorized(account):
     return account
 
 
-def chargeable_account(value, *, role="destination", purpose="destination_charges"):
+def chargeable_account(
+    value: Any, *, role: str = "destination", purpose: str = "destination_charges"
+) -> tuple[Account | None, str | None]:
     """Validate a connected account that is to receive money; return ``(Account|None, id)``.
 
     When the account is mirrored, it must be authorized and, per the mirror, have
@@ -139,7 +144,7 @@ def chargeable_account(value, *, role="destination", purpose="destination_charge
     return account, account_id
 
 
-def fresh(instance, acceptable, resync):
+def fresh(instance: Any, acceptable: Callable[[Any], bool], resync: Callable[[Any], Any]) -> Any:
     """``instance`` when ``acceptable(instance)``, else the row re-read once from Stripe by ``resync``.
 
     The mirror may lag Stripe by a webhook, or hold the older of two same-second
@@ -151,7 +156,7 @@ def fresh(instance, acceptable, resync):
     return resync(instance)
 
 
-def created_filter(created_gte):
+def created_filter(created_gte: Any) -> dict:
     """List params for ``created[gte]`` from a datetime, a date or a unix timestamp."""
     if created_gte is None:
         return {}
@@ -164,8 +169,10 @@ def created_filter(created_gte):
     return {"created": {"gte": int(created_gte)}}
 
 
-def sync_list(model, path, columns, lookups, *, stripe_account=None, created_gte=None, progress=None,
-              params=None):
+def sync_list(
+    model: Any, path: str, columns: Callable[..., dict], lookups: Callable[..., Any], *, stripe_account: Any = None,
+    created_gte: Any = None, progress: Any = None, params: dict | None = None,
+) -> tuple[int, int]:
     """Mirror the whole Stripe list at ``path`` of the platform (or of ``stripe_account``) into ``model``.
 
     ``lookups(datas, stripe_account)`` fetches, once per page, the rows the page's
@@ -183,7 +190,7 @@ def sync_list(model, path, columns, lookups, *, stripe_account=None, created_gte
     )
 
 
-def index_by_stripe_id(model, ids):
+def index_by_stripe_id(model: Any, ids: Iterable[str | None]) -> dict[str, Any]:
     """``{stripe_id: instance}`` for the given ids in one query (``None``s ignored)."""
     wanted = {i for i in ids if i}
     if not wanted:
@@ -191,8 +198,10 @@ def index_by_stripe_id(model, ids):
     return model.objects.in_bulk(list(wanted), field_name="stripe_id")
 
 
-def connect_routing(*, amount, currency, destination=None, stripe_account=None, application_fee=None,
-                    destination_name="destination", fee_name="application_fee_amount"):
+def connect_routing(
+    *, amount: int, currency: str, destination: Any = None, stripe_account: Any = None, application_fee: Any = None,
+    destination_name: str = "destination", fee_name: str = "application_fee_amount",
+) -> tuple[Account | None, str | None, int | None]:
     """Validate where a payment goes in Connect terms; return ``(account, destination_id, fee)``.
 
     ``destination`` (destination charge) and ``stripe_account`` (direct charge)

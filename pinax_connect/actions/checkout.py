@@ -79,11 +79,11 @@ def create_session(
     if len(currencies) > 1:
         raise InvalidRequest(f"All line items must share one currency, got {sorted(currencies)}")
     params = {"mode": "payment", "line_items": entries, "success_url": success_url, "cancel_url": cancel_url}
-    intent_data = {}
+    intent_data: dict[str, Any] = {}
     if application_fee_amount is not None and not currencies:
         raise InvalidRequest("application_fee_amount needs line items with an amount and currency")
     account, destination_id, fee = connect_routing(
-        amount=total, currency=next(iter(currencies), None), destination=destination,
+        amount=total, currency=next(iter(currencies), ""), destination=destination,
         stripe_account=stripe_account, application_fee=application_fee_amount,
     )
     if destination_id:

@@ -73,6 +73,7 @@ def sync_external_account_from_stripe_object(
     """
     data = sync.to_dict(stripe_object)
     account_id = sync.object_id(data.get("account")) or getattr(stripe_account, "stripe_id", stripe_account)
+    account: Account | None
     if isinstance(stripe_account, Account) and stripe_account.stripe_id == account_id:
         account = stripe_account
     else:

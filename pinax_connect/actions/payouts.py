@@ -75,6 +75,7 @@ def _payout_account(account):
     if account is None:
         return None
     found = connected_account(account)
+    assert found is not None  # account is not None
     if not readiness.is_ready(found, "payouts"):
         # The mirror may lag Stripe: read the account once before refusing.
         found = accounts.sync_account(found)
