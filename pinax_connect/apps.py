@@ -8,7 +8,7 @@ class PinaxConnectConfig(AppConfig):
     verbose_name = _("Stripe Connect")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         # Settings defaults must be registered before anything reads them.
         from . import checks, conf  # noqa: F401
         from .client import install_log_filter

@@ -1,5 +1,6 @@
 """System checks (``manage.py check``) for the settings pinax_connect cannot work without."""
 import importlib.util
+from typing import Any
 
 import stripe
 from django.core import checks
@@ -13,7 +14,7 @@ TASK_BACKENDS_THAT_DO_NOT_QUEUE = ("ImmediateBackend", "DummyBackend")
 
 
 @checks.register("pinax_connect")
-def check_keys(app_configs=None, **kwargs):
+def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """The secret key is set, and a live key is not used with ``DEBUG=True``."""
     errors: list[checks.CheckMessage] = []
     if not settings.PINAX_CONNECT_SECRET_KEY:
@@ -46,7 +47,7 @@ def check_keys(app_configs=None, **kwargs):
 
 
 @checks.register("pinax_connect")
-def check_webhooks(app_configs=None, **kwargs):
+def check_webhooks(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Webhook secrets exist, the endpoint is routed, and task mode has a real queue."""
     errors: list[checks.CheckMessage] = []
     secrets_problem = storage.secrets_problem(settings.PINAX_CONNECT_WEBHOOK_SECRETS)
@@ -98,7 +99,7 @@ def check_webhooks(app_configs=None, **kwargs):
     return errors
 
 
-def _check_tasks_backend():
+def _check_tasks_backend() -> list[checks.CheckMessage]:
     if not (importlib.util.find_spec("django.tasks") or importlib.util.find_spec("django_tasks")):
         return [
             checks.Error(
@@ -121,7 +122,7 @@ def _check_tasks_backend():
 
 
 @checks.register("pinax_connect")
-def check_api_version(app_configs=None, **kwargs):
+def check_api_version(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Warn when the configured API version is not the one stripe-python was generated for."""
     version = settings.PINAX_CONNECT_API_VERSION
     if version and version != stripe.api_version:

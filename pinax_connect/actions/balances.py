@@ -1,6 +1,7 @@
 """Balances: what the platform (or a connected account) holds, per currency, in Decimal."""
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .. import money, sync
 from ..client import get_client, request_options
@@ -21,13 +22,13 @@ class Balance:
     livemode: bool = False
     stripe_data: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> dict:
         if key not in ("available", "pending", "instant_available"):
             raise KeyError(key)
         return getattr(self, key)
 
 
-def _by_currency(entries):
+def _by_currency(entries: list[dict] | None) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for entry in entries or []:
         currency = entry["currency"]
@@ -35,7 +36,7 @@ def _by_currency(entries):
     return totals
 
 
-def retrieve(account=None):
+def retrieve(account: Any = None) -> Balance:
     """Read the balance (``GET /v1/balance``) of the platform, or of ``account`` (``Stripe-Account``).
 
     Returns a :class:`Balance`; amounts per lower-case currency, summed over

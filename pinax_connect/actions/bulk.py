@@ -5,6 +5,7 @@ the paging rules stay in one place per model (used by the ``sync`` management
 command and by scheduled jobs).
 """
 import importlib
+from typing import Any
 
 from ..exceptions import InvalidRequest
 from ..models import (
@@ -42,7 +43,7 @@ PER_ACCOUNT_ONLY = {ExternalAccount}
 PLATFORM_ONLY = {Account, ApplicationFee}
 
 
-def _list_sync(model):
+def _list_sync(model: Any) -> Any:
     if isinstance(model, str):
         model = {m.__name__.lower(): m for m in LIST_SYNCS}.get(model.lower().replace("_", ""), model)
     if model not in LIST_SYNCS:
@@ -53,12 +54,14 @@ def _list_sync(model):
     return model, getattr(module, function_name)
 
 
-def _add(total, result):
+def _add(total: tuple[int, int], result: tuple[int, int]) -> tuple[int, int]:
     created, updated = result
     return total[0] + created, total[1] + updated
 
 
-def sync_all(model, *, stripe_account=None, created_gte=None, progress=None):
+def sync_all(
+    model: Any, *, stripe_account: Any = None, created_gte: Any = None, progress: Any = None
+) -> tuple[int, int]:
     """Mirror every Stripe object of ``model`` and return ``(created, updated)``.
 
     ``model`` is one of Account, Customer, Charge, Refund, PaymentIntent, Transfer,

@@ -14,7 +14,7 @@ from ._shared import connect_routing, currency_code, minor_amount, stripe_id_of
 from .customers import customer_account_check
 
 
-def _line_item(item, index):
+def _line_item(item: dict, index: int) -> tuple[dict, str | None, int | None]:
     """Stripe's ``line_items[]`` entry from ``{name, amount, currency, quantity}`` (or ``{price, quantity}``)."""
     quantity = item.get("quantity", 1)
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
@@ -37,18 +37,18 @@ def _line_item(item, index):
 
 def create_session(
     *,
-    line_items,
-    success_url,
-    cancel_url,
-    destination=None,
-    application_fee_amount=None,
-    customer=None,
-    customer_email=None,
-    client_reference_id=None,
-    metadata=None,
-    stripe_account=None,
-    idempotency_key=None,
-):
+    line_items: list[dict],
+    success_url: str,
+    cancel_url: str,
+    destination: Any = None,
+    application_fee_amount: Any = None,
+    customer: Any = None,
+    customer_email: str | None = None,
+    client_reference_id: str | None = None,
+    metadata: dict | None = None,
+    stripe_account: Any = None,
+    idempotency_key: str | None = None,
+) -> Any:
     """Create a Checkout Session in ``payment`` mode (``POST /v1/checkout/sessions``); return Stripe's object.
 
     ``line_items``: dicts with ``name``, ``amount`` (Decimal, major units, per
@@ -75,10 +75,12 @@ def create_session(
         entries.append(entry)
         if currency:
             currencies.add(currency)
-            total += subtotal
+            total += subtotal or 0
     if len(currencies) > 1:
         raise InvalidRequest(f"All line items must share one currency, got {sorted(currencies)}")
-    params = {"mode": "payment", "line_items": entries, "success_url": success_url, "cancel_url": cancel_url}
+    params: dict[str, Any] = {
+        "mode": "payment", "line_items": entries, "success_url": success_url, "cancel_url": cancel_url,
+    }
     intent_data: dict[str, Any] = {}
     if application_fee_amount is not None and not currencies:
         raise InvalidRequest("application_fee_amount needs line items with an amount and currency")
@@ -112,7 +114,9 @@ def create_session(
     )
 
 
-def sync_from_checkout_session(session_dict, *, event_created=None, stripe_account=None):
+def sync_from_checkout_session(
+    session_dict: Any, *, event_created: int | None = None, stripe_account: Any = None
+) -> Any:
     """Mirror the payment intent (and its charge) a completed session produced; return the ``PaymentIntent``.
 
     ``session_dict`` is a ``checkout.session`` (a webhook's ``data.object``).

@@ -3,6 +3,9 @@
 Stripe keeps events for 30 days. The platform's events and each connected
 account's events are separate lists: pass ``stripe_account=`` for the latter.
 """
+from collections.abc import Iterator
+from typing import Any
+
 from ..client import raw_list, request_options
 from ..exceptions import InvalidRequest
 from ..models import Account
@@ -13,7 +16,7 @@ from .accounts import ensure_authorized
 MAX_TYPES = 20
 
 
-def fetch_events(*, since=None, stripe_account=None, types=None):
+def fetch_events(*, since: Any = None, stripe_account: Any = None, types: list[str] | None = None) -> Iterator[dict]:
     """Yield event dicts from Stripe, newest first, fetching one page of 100 at a time.
 
     Sends ``GET /v1/events`` with ``limit=100``, ``created[gte]`` when ``since``

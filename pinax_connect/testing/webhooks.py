@@ -6,7 +6,7 @@ import json
 import time
 
 
-def signed_webhook(event, secret, timestamp=None):
+def signed_webhook(event: dict, secret: str, timestamp: int | None = None) -> tuple[str, str]:
     """Serialize ``event`` and sign it with ``secret``.
 
     Returns ``(payload, signature_header)`` where the header is Stripe's

@@ -15,6 +15,7 @@ The signals of :mod:`pinax_connect.dispute_signals` are sent after commit.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 from ..client import get_client, request_options
@@ -27,11 +28,11 @@ def _actions(module: str) -> Any:
     return importlib.import_module(f"pinax_connect.actions.{module}")
 
 
-def _reread_dispute(dispute_id: str, account: str | None):
+def _reread_dispute(dispute_id: str, account: str | None) -> Callable[[], Any]:
     return lambda: get_client().v1.disputes.retrieve(dispute_id, options=request_options(stripe_account=account))
 
 
-def _reread_warning(warning_id: str, account: str | None):
+def _reread_warning(warning_id: str, account: str | None) -> Callable[[], Any]:
     return lambda: get_client().v1.radar.early_fraud_warnings.retrieve(
         warning_id, options=request_options(stripe_account=account)
     )

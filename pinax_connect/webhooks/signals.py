@@ -13,6 +13,7 @@ mark the event failed.
     def on_account_updated(sender, event, stripe_object, **kwargs): ...
 """
 import threading
+from typing import Any
 
 from django.db.models.signals import post_save
 from django.dispatch import Signal
@@ -29,7 +30,7 @@ class WebhookSignals(dict):
     still works, and the sender and the receivers always share one signal object.
     """
 
-    def __missing__(self, event_type):
+    def __missing__(self, event_type: str) -> Signal:
         with _lock:
             return self.setdefault(event_type, Signal())
 
@@ -42,13 +43,13 @@ WEBHOOK_SIGNALS = WebhookSignals((event_type, Signal()) for event_type in EVENT_
 webhook_event_dead = Signal()
 
 
-def _account_created(sender, instance, created, **kwargs):
+def _account_created(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     from .early import account_created
 
     account_created(sender, instance, created, **kwargs)
 
 
-def connect_early_events():
+def connect_early_events() -> None:
     """Apply early events when their Account appears (see webhooks/early.py).
 
     Connected by ``AppConfig.ready()`` (idempotent: one ``dispatch_uid``), so that

@@ -13,6 +13,8 @@ The task receives the Event's primary key and calls
 :func:`pinax_connect.webhooks.processing.process_event`, so the once-only claim holds
 however many workers run.
 """
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
@@ -34,7 +36,7 @@ from ..models import Event
 
 
 @task()
-def process_webhook_event(event_pk):
+def process_webhook_event(event_pk: int) -> str:
     """Process (or retry) the stored event ``event_pk``; returns the outcome (``"processed"``, ``"failed"``...).
 
     A failed event whose handlers committed has only its failed receivers retried
@@ -48,7 +50,7 @@ def process_webhook_event(event_pk):
     return retries.retry(event)
 
 
-def enqueue(event):
+def enqueue(event: Any) -> Any:
     """Enqueue :func:`process_webhook_event` for ``event`` once the current transaction commits.
 
     After commit, so a worker never looks for an Event row that is not visible yet.
@@ -56,7 +58,7 @@ def enqueue(event):
     transaction.on_commit(lambda: process_webhook_event.enqueue(event.pk))
 
 
-def enqueue_retry(event):
+def enqueue_retry(event: Any) -> Any:
     """Enqueue :func:`process_webhook_event` for ``event`` to run at ``event.next_attempt_at``.
 
     On a backend that cannot defer tasks (``supports_defer`` false) nothing is

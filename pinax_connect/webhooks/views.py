@@ -1,6 +1,6 @@
 """The webhook endpoint Stripe posts events to (``pinax_connect:webhook``)."""
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -9,7 +9,7 @@ from ..models import Event
 from . import processing, storage
 
 
-def _text(body, status):
+def _text(body: str, status: int) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
 
 
@@ -37,7 +37,7 @@ def failure_status(event: Event) -> int:
 @csrf_exempt
 @require_POST
 @transaction.non_atomic_requests
-def webhook(request):
+def webhook(request: HttpRequest) -> HttpResponse:
     """Verify, store (once) and process a Stripe event.
 
     400 (413 for an oversized body) with a short reason, storing nothing, for a
