@@ -28,11 +28,11 @@ def _actions(module: str) -> Any:
     return importlib.import_module(f"pinax_connect.actions.{module}")
 
 
-def _reread_dispute(dispute_id: str, account: str | None) -> Callable[[], Any]:
+def _reread_dispute(dispute_id: Any, account: str | None) -> Callable[[], Any]:
     return lambda: get_client().v1.disputes.retrieve(dispute_id, options=request_options(stripe_account=account))
 
 
-def _reread_warning(warning_id: str, account: str | None) -> Callable[[], Any]:
+def _reread_warning(warning_id: Any, account: str | None) -> Callable[[], Any]:
     return lambda: get_client().v1.radar.early_fraud_warnings.retrieve(
         warning_id, options=request_options(stripe_account=account)
     )

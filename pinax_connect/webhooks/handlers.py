@@ -26,31 +26,33 @@ Registered (see docs/webhooks.md for the table):
 """
 import functools
 import importlib
+from collections.abc import Callable
+from typing import Any
 
 from ..client import get_client, request_options
-from ..models import Account, ExternalAccount
+from ..models import Account, Event, ExternalAccount
 from ..sync import object_id, to_dict
 from .registry import registry
 
 
-def _actions(module):
+def _actions(module: str) -> Any:
     return importlib.import_module(f"pinax_connect.actions.{module}")
 
 
-def stripe_object(source):
+def stripe_object(source: dict) -> dict:
     """``data.object`` of an event dict."""
     return (source.get("data") or {}).get("object") or {}
 
 
-def _account_of(event):
+def _account_of(event: Event) -> Any:
     """The event's connected account: the Account processing already read, else its id."""
     return getattr(event, "mirrored_account", None) or event.account or None
 
 
-def _sync_with(module, function):
+def _sync_with(module: str, function: str) -> Callable[[Event, dict, str], Any]:
     """A handler passing the event's object to ``pinax_connect.actions.<module>.<function>``."""
 
-    def handler(event, source, subtype):
+    def handler(event: Event, source: dict, subtype: str) -> Any:
         sync = getattr(_actions(module), function)
         obj = stripe_object(source)
         return sync(
@@ -76,7 +78,7 @@ sync_payout = _sync_with("payouts", "sync_payout_from_stripe_object")
 sync_application_fee = _sync_with("application_fees", "sync_application_fee_from_stripe_object")
 
 
-def sync_checkout_session(event, source, subtype):
+def sync_checkout_session(event: Event, source: dict, subtype: str) -> Any:
     """``checkout.session.*``: mirror the session's PaymentIntent (and charge), if it has one.
 
     Completed, expired and async-paid/failed sessions alike: an expired session's
@@ -87,7 +89,7 @@ def sync_checkout_session(event, source, subtype):
     )
 
 
-def account_authorized(event, source, subtype):
+def account_authorized(event: Event, source: dict, subtype: str) -> Any:
     """``account.application.authorized``: the account (re)connected to the platform.
 
     The event's object is the platform's application, not the account, so an
@@ -103,7 +105,7 @@ def account_authorized(event, source, subtype):
     return accounts.set_authorized(account, True)
 
 
-def account_deauthorized(event, source, subtype):
+def account_deauthorized(event: Event, source: dict, subtype: str) -> Any:
     """``account.application.deauthorized``: the account revoked our access; mark it, call nothing."""
     account = Account.objects.filter(stripe_id=event.account).first() if event.account else None
     if account is None:
@@ -111,12 +113,12 @@ def account_deauthorized(event, source, subtype):
     return _actions("accounts").set_authorized(account, False)
 
 
-def external_account_deleted(event, source, subtype):
+def external_account_deleted(event: Event, source: dict, subtype: str) -> Any:
     """``account.external_account.deleted``: the bank account / card is gone; delete its row."""
     ExternalAccount.objects.filter(stripe_id=stripe_object(source).get("id")).delete()
 
 
-def customer_deleted(event, source, subtype):
+def customer_deleted(event: Event, source: dict, subtype: str) -> Any:
     """``customer.deleted``: stamp ``date_purged`` on the customer (the row is kept)."""
     deleted = {**stripe_object(source), "deleted": True}
     return _actions("customers").sync_customer_from_stripe_object(
@@ -124,7 +126,7 @@ def customer_deleted(event, source, subtype):
     )
 
 
-def capability_updated(event, source, subtype):
+def capability_updated(event: Event, source: dict, subtype: str) -> Any:
     """``capability.updated``: record the capability's new status on its Account.
 
     The event carries one capability, not the account. It goes through
@@ -182,7 +184,7 @@ DEFAULT_HANDLERS = [
 
 
 
-def register_defaults():
+def register_defaults() -> None:
     """Put pinax_connect's default handlers first in the registry (idempotent).
 
     Called from ``AppConfig.ready()``. A host handler registered earlier (an import
@@ -210,7 +212,7 @@ _TOP_LEVEL_SERVICES = {
 }
 
 
-def _retrieve(obj, stripe_account):
+def _retrieve(obj: dict, stripe_account: str | None) -> Any:
     """The current version of ``obj`` from Stripe, or ``None`` for a type we do not re-read."""
     client = get_client()
     kind, obj_id = obj.get("object"), obj.get("id")
@@ -229,12 +231,12 @@ def _retrieve(obj, stripe_account):
     return None
 
 
-def _reread(obj, stripe_account):
+def _reread(obj: dict, stripe_account: str | None) -> Any:
     """The object as Stripe has it now (one ``GET``), or as delivered for a type we do not re-read."""
     return _retrieve(obj, stripe_account) or obj
 
 
-def refetched_source(event):
+def refetched_source(event: Event) -> dict:
     """The event dict with ``data.object`` replaced by the object as Stripe has it now.
 
     Used when ``PINAX_CONNECT_WEBHOOK_REFETCH`` is on: one ``GET`` on the event's

@@ -18,16 +18,21 @@ run first (``AppConfig.ready()`` puts them there, whatever the order of
 whole event and marks it failed.
 """
 import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+#: A handler: ``handler(event, source, subtype)``.
+Handler = Callable[..., Any]
 
 
 class HandlerRegistry:
     """Handlers by event type name or dotted prefix (see the module docstring)."""
 
-    def __init__(self):
-        self._entries = []  # (name, handler) in registration order
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, Handler]] = []  # in registration order
         self._lock = threading.Lock()
 
-    def register(self, name, handler=None):
+    def register(self, name: str, handler: Handler | None = None) -> Any:
         """Register ``handler`` for ``name``; usable as ``@register(name)``. Returns the handler.
 
         Registering the same function twice for the same name is a no-op, so an
@@ -40,7 +45,7 @@ class HandlerRegistry:
                 self._entries.append((name, handler))
         return handler
 
-    def register_first(self, entries):
+    def register_first(self, entries: Iterable[tuple[str, Handler]]) -> None:
         """Place ``entries`` (``[(name, handler), ...]``) first, in that order, keeping the others after.
 
         Used once at start-up for pinax_connect's default handlers; calling it again
@@ -50,12 +55,12 @@ class HandlerRegistry:
         with self._lock:
             self._entries = entries + [entry for entry in self._entries if entry not in entries]
 
-    def unregister(self, name, handler):
+    def unregister(self, name: str, handler: Handler) -> None:
         """Remove ``handler`` from ``name`` (e.g. to replace a default handler with your own)."""
         with self._lock:
             self._entries = [entry for entry in self._entries if entry != (name, handler)]
 
-    def handlers_for(self, event_type):
+    def handlers_for(self, event_type: str) -> list[tuple[Handler, str]]:
         """``[(handler, subtype), ...]`` for an event type, in registration order."""
         matches = []
         for name, handler in list(self._entries):
@@ -67,7 +72,7 @@ class HandlerRegistry:
                 matches.append((handler, event_type[len(name) + 1 :]))
         return matches
 
-    def names(self):
+    def names(self) -> list[str]:
         """Every registered name (for introspection and docs)."""
         return [name for name, _handler in self._entries]
 

@@ -10,10 +10,12 @@ import logging
 import sqlite3
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import stripe
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .. import client
@@ -37,13 +39,13 @@ MIN_EVENT_API_VERSION = "2019-02-19"
 class InvalidDelivery(Exception):
     """A delivery we refuse; ``reason`` is a short plain-text answer, ``status`` the HTTP status."""
 
-    def __init__(self, reason, status=400):
+    def __init__(self, reason: str, status: int = 400) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
 
 
-def read_body(request, max_size):
+def read_body(request: HttpRequest, max_size: int) -> bytes:
     """The raw body, refusing more than ``max_size`` bytes before reading it all.
 
     Content-Length is checked first; the body is then read with a bound of
@@ -61,7 +63,7 @@ def read_body(request, max_size):
     return body
 
 
-def secrets_problem(secrets):
+def secrets_problem(secrets: Any) -> str:
     """Why ``PINAX_CONNECT_WEBHOOK_SECRETS`` cannot be used, or ``""``.
 
     It must be a list or tuple of non-empty ``whsec_`` strings. A plain string is
@@ -76,7 +78,7 @@ def secrets_problem(secrets):
     return ""
 
 
-def tolerance_problem(tolerance):
+def tolerance_problem(tolerance: Any) -> str:
     """Why ``PINAX_CONNECT_WEBHOOK_TOLERANCE`` cannot be used, or ``""``.
 
     stripe-python skips the age check for a tolerance of 0 (or ``None``), which
@@ -88,7 +90,7 @@ def tolerance_problem(tolerance):
     return ""
 
 
-def parse_signature_header(header):
+def parse_signature_header(header: str) -> tuple[int, list[str]]:
     """``(timestamp, v1_signatures)`` of a ``Stripe-Signature`` header, or :class:`InvalidDelivery`.
 
     Parsed exactly as stripe-python's ``WebhookSignature`` parses it (items split
@@ -104,7 +106,7 @@ def parse_signature_header(header):
     return timestamp, signatures
 
 
-def verify_signature(payload, header, secrets, tolerance):
+def verify_signature(payload: str, header: str | None, secrets: Any, tolerance: Any) -> None:
     """Check ``Stripe-Signature`` against each secret with stripe-python's constant-time check.
 
     Several secrets are accepted because a platform endpoint and a Connect endpoint
@@ -148,11 +150,11 @@ MAX_LENGTHS = {"id": 255, "type": 255, "account": 255, "api_version": 64}
 MAX_TIMESTAMP = 253402300799
 
 
-def _refuse_constant(name):
+def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-def _has_nul(value):
+def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
@@ -162,7 +164,7 @@ def _has_nul(value):
     return False
 
 
-def parse_event(payload):
+def parse_event(payload: str) -> dict:
     """The event dict from a verified payload; only what Stripe sends is accepted.
 
     A correctly signed payload is still refused (400) when it is not an event object,
@@ -192,7 +194,7 @@ def parse_event(payload):
     return data
 
 
-def read_event(request):
+def read_event(request: HttpRequest) -> dict:
     """Size check, signature check, JSON parse: the verified event dict, or :class:`InvalidDelivery`."""
     body = read_body(request, settings.PINAX_CONNECT_WEBHOOK_MAX_BODY_SIZE)
     try:
@@ -240,7 +242,7 @@ def flag_and_account(data: dict) -> "tuple[str, Account | None]":
     return ("" if account is not None else FLAG_UNKNOWN_ACCOUNT), account
 
 
-def flag_for(data):
+def flag_for(data: dict) -> str:
     """Why this event must be stored but not applied, or ``""``.
 
     * ``livemode_mismatch``: a live event while we run with a test key, or the reverse
@@ -254,19 +256,19 @@ def flag_for(data):
     return flag_and_account(data)[0]
 
 
-def _request_id(data):
+def _request_id(data: dict) -> str:
     request = data.get("request")
     if isinstance(request, dict):  # API versions since 2017-05-25
         request = request.get("id")
     return request[:255] if isinstance(request, str) else ""
 
 
-def event_columns(data):
+def event_columns(data: dict) -> dict[str, Any]:
     """The Event columns for an event dict."""
     return {**event_columns_without_flag(data), "flag": flag_for(data)}
 
 
-def store(data, *, delivery=True):
+def store(data: dict, *, delivery: bool = True) -> tuple[Event, bool]:
     """Store the event dict once; returns ``(event, created)``.
 
     The INSERT relies on the unique ``stripe_id`` (in a savepoint when called inside
@@ -314,7 +316,7 @@ def upsert_supported() -> bool:
     return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35, 0)
 
 
-def insert_delivery(data: dict, **values) -> Stored:
+def insert_delivery(data: dict, **values: Any) -> Stored:
     """Insert the event row (``values`` override columns), or count a further delivery of it.
 
     One statement whatever happens: ``INSERT ... ON CONFLICT (stripe_id) DO UPDATE SET
@@ -356,7 +358,7 @@ def event_columns_without_flag(data: dict) -> dict:
     }
 
 
-def event_from(data: dict, stored: Stored, **values) -> Event:
+def event_from(data: dict, stored: Stored, **values: Any) -> Event:
     """The in-memory :class:`Event` for a row :func:`insert_delivery` created (no query)."""
     event = Event(pk=stored.pk, stripe_id=data["id"], **{**event_columns_without_flag(data), **values})
     event._state.adding = False
