@@ -15,6 +15,7 @@ requirement lists); any other value replaces the default.
 """
 
 import copy
+from typing import Any
 
 import stripe
 from stripe import _util
@@ -30,7 +31,7 @@ CURRENCY = "usd"
 _scratch: dict = {}
 
 
-def _client():
+def _client() -> tuple[Any, Any]:
     """The scratch fake and a client on it, created on first use."""
     if not _scratch:
         fake = FakeStripe()
@@ -39,7 +40,7 @@ def _client():
     return _scratch["fake"], _scratch["client"]
 
 
-def _account(fake, client):
+def _account(fake: Any, client: Any) -> Any:
     """A US custom account, onboarded: card_payments and transfers active, a bank account."""
     acct = client.v1.accounts.create(
         {
@@ -53,30 +54,30 @@ def _account(fake, client):
     return client.v1.accounts.retrieve(acct.id)
 
 
-def _customer(fake, client):
+def _customer(fake: Any, client: Any) -> Any:
     return client.v1.customers.create(
         {"email": "jenny.rosen@example.com", "name": "Jenny Rosen", "description": "Test customer"}
     )
 
 
-def _charge(fake, client):
+def _charge(fake: Any, client: Any) -> Any:
     return client.v1.charges.create(
         {"amount": AMOUNT, "currency": CURRENCY, "source": "tok_visa", "description": "Test charge"}
     )
 
 
-def _payment_intent(fake, client):
+def _payment_intent(fake: Any, client: Any) -> Any:
     return client.v1.payment_intents.create(
         {"amount": AMOUNT, "currency": CURRENCY, "payment_method": "pm_card_visa", "confirm": True,
          "payment_method_types": ["card"]}
     )
 
 
-def _refund(fake, client):
+def _refund(fake: Any, client: Any) -> Any:
     return client.v1.refunds.create({"charge": _charge(fake, client).id})
 
 
-def _transfer(fake, client):
+def _transfer(fake: Any, client: Any) -> Any:
     destination = _account(fake, client)
     charge = _charge(fake, client)
     return client.v1.transfers.create(
@@ -85,21 +86,21 @@ def _transfer(fake, client):
     )
 
 
-def _payout(fake, client):
+def _payout(fake: Any, client: Any) -> Any:
     _charge(fake, client)  # funds to pay out
     return client.v1.payouts.create({"amount": AMOUNT // 2, "currency": CURRENCY})
 
 
-def _bank_account(fake, client):
+def _bank_account(fake: Any, client: Any) -> Any:
     return _account(fake, client).external_accounts.data[0]
 
 
-def _card(fake, client):
+def _card(fake: Any, client: Any) -> Any:
     customer = _customer(fake, client)
     return client.v1.customers.payment_sources.create(customer.id, {"source": "tok_visa"})
 
 
-def _application_fee(fake, client):
+def _application_fee(fake: Any, client: Any) -> Any:
     destination = _account(fake, client)
     charge = client.v1.charges.create(
         {"amount": AMOUNT, "currency": CURRENCY, "source": "tok_visa",
@@ -108,7 +109,7 @@ def _application_fee(fake, client):
     return client.v1.application_fees.retrieve(charge.application_fee)
 
 
-def _checkout_session(fake, client):
+def _checkout_session(fake: Any, client: Any) -> Any:
     return client.v1.checkout.sessions.create(
         {
             "mode": "payment",
@@ -123,7 +124,7 @@ def _checkout_session(fake, client):
     )
 
 
-def _person(fake, client):
+def _person(fake: Any, client: Any) -> Any:
     acct = client.v1.accounts.create(
         {"type": "custom", "country": "US", "business_type": "company",
          "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}}}
@@ -132,11 +133,11 @@ def _person(fake, client):
     return client.v1.accounts.persons.list(acct.id).data[0]
 
 
-def _capability(fake, client):
+def _capability(fake: Any, client: Any) -> Any:
     return client.v1.accounts.capabilities.retrieve(_account(fake, client).id, "card_payments")
 
 
-def _event(fake, client):
+def _event(fake: Any, client: Any) -> Any:
     acct = _account(fake, client)
     return client.v1.events.list({"limit": 1, "type": "account.updated"}, {"stripe_account": acct.id}).data[0]
 
@@ -159,7 +160,7 @@ RESOURCES = {
 }
 
 
-def merge(base, overrides):
+def merge(base: Any, overrides: Any) -> Any:
     """``base`` with ``overrides`` applied: dicts merge recursively, anything
     else (lists, strings, None) replaces. Neither argument is modified."""
     out = copy.deepcopy(base)
@@ -171,7 +172,7 @@ def merge(base, overrides):
     return out
 
 
-def mock_object(resource, /, **overrides):
+def mock_object(resource: str, /, **overrides: Any) -> dict:
     """A realistic Stripe object of ``resource`` (``"Account"``, ``"Charge"``...
     see ``RESOURCES``) as a plain dict, with ``overrides`` merged in (any
     field, ``name`` and ``type`` included). Ids are unique within the process."""
@@ -190,13 +191,13 @@ def mock_object(resource, /, **overrides):
     return merge(obj, overrides)
 
 
-def get_mock_resource(resource, /, **overrides):
+def get_mock_resource(resource: str, /, **overrides: Any) -> Any:
     """Like :func:`mock_object`, as the stripe-python object the client would
     return (``stripe.Account``, ``stripe.Charge``...; nested objects too)."""
     return _util.convert_to_stripe_object(mock_object(resource, **overrides))
 
 
-def mock_event(type, obj, /, account=None, **overrides):
+def mock_event(type: str, obj: dict, /, account: str | None = None, **overrides: Any) -> dict:
     """An ``event`` dict of ``type`` about ``obj`` (a dict or StripeObject), as
     Stripe delivers it to a webhook endpoint; ``account`` marks a Connect
     event. ``overrides`` are merged in (e.g. ``data={"previous_attributes": {...}}``)."""

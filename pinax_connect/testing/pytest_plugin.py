@@ -1,9 +1,12 @@
 """pytest fixtures for projects using pinax_connect (registered via the ``pytest11`` entry point)."""
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 
 @pytest.fixture
-def fake_stripe(settings):
+def fake_stripe(settings: Any) -> Iterator[Any]:
     """A fresh :class:`~pinax_connect.testing.FakeStripe` that every pinax_connect client uses."""
     from pinax_connect.client import http_client_override
     from pinax_connect.testing import FakeStripe
@@ -16,7 +19,7 @@ def fake_stripe(settings):
 
 
 @pytest.fixture
-def stripe_webhook_client(client, settings, django_capture_on_commit_callbacks):
+def stripe_webhook_client(client: Any, settings: Any, django_capture_on_commit_callbacks: Any) -> Any:
     """Deliver a webhook event to ``pinax_connect:webhook`` like Stripe does; returns the response.
 
     ``stripe_webhook_client(event)`` serializes ``event`` (a dict), signs it with the
@@ -29,7 +32,7 @@ def stripe_webhook_client(client, settings, django_capture_on_commit_callbacks):
 
     from pinax_connect.testing.webhooks import signed_webhook
 
-    def deliver(event, *, secret=None, timestamp=None, **extra):
+    def deliver(event: dict, *, secret: str | None = None, timestamp: int | None = None, **extra: Any) -> Any:
         secrets = settings.PINAX_CONNECT_WEBHOOK_SECRETS
         if secret is None and not secrets:
             raise AssertionError("PINAX_CONNECT_WEBHOOK_SECRETS is empty: set a signing secret for the test.")
