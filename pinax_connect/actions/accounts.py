@@ -6,6 +6,7 @@ whole list), both built on :mod:`pinax_connect.sync` with the one mapping
 :func:`columns`.
 """
 import re
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -68,7 +69,7 @@ def verification_fields_needed(requirements):
     return list(dict.fromkeys(fields))
 
 
-def columns(data, lookups=None):
+def columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``Account`` columns from an account object dict (shared by single and bulk sync)."""
     requirements = data.get("requirements") or {}
     return {
@@ -314,7 +315,7 @@ def _retrieve(stripe_id):
     return get_client().v1.accounts.retrieve(stripe_id)
 
 
-def sync_account(account):
+def sync_account(account: Any) -> Any:
     """Re-read the account from Stripe (``GET /v1/accounts/{id}``), store it, return the row."""
     _require_account(account)
     return _sync_read(_retrieve(account.stripe_id))

@@ -1,15 +1,18 @@
 """Application fees: the platform's cut of charges on (or to) connected accounts."""
+from collections.abc import Callable
+from typing import Any
+
 from .. import sync
 from ..client import get_client, write_options
 from ..models import Account, ApplicationFee
 from ._shared import amount_column, authorized, index_by_stripe_id, left_of, part_of, stripe_id_of, sync_list
 
 
-def _lookups(datas, stripe_account=None):
+def _lookups(datas: list[dict], stripe_account: Any = None) -> dict[str, Any]:
     return {"accounts": index_by_stripe_id(Account, [sync.object_id(d.get("account")) for d in datas])}
 
 
-def _columns(data, lookups=None):
+def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``ApplicationFee`` columns from a Stripe application_fee dict."""
     lookups = lookups or {}
     return {
@@ -23,7 +26,10 @@ def _columns(data, lookups=None):
     }
 
 
-def sync_application_fee_from_stripe_object(stripe_object, *, event_created=None, reread=None, **context):
+def sync_application_fee_from_stripe_object(
+    stripe_object: Any, *, event_created: int | None = None, reread: Callable[[], Any] | None = None,
+    **context: Any,
+) -> Any:
     """Mirror a Stripe application fee into ``ApplicationFee`` (account linked when mirrored); return the row."""
     data = sync.to_dict(stripe_object)
     return sync.upsert(
@@ -31,12 +37,14 @@ def sync_application_fee_from_stripe_object(stripe_object, *, event_created=None
     )
 
 
-def sync_application_fee(fee):
+def sync_application_fee(fee: Any) -> Any:
     """Re-read ``fee`` from Stripe and mirror it."""
     return sync_application_fee_from_stripe_object(get_client().v1.application_fees.retrieve(fee.stripe_id))
 
 
-def sync_application_fees(*, stripe_account=None, created_gte=None, progress=None):
+def sync_application_fees(
+    *, stripe_account: Any = None, created_gte: Any = None, progress: Any = None
+) -> tuple[int, int]:
     """Mirror every application fee the platform collected; returns ``(created, updated)``.
 
     Fees live on the platform; ``stripe_account`` is accepted for symmetry and ignored

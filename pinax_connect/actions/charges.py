@@ -4,6 +4,9 @@ New integrations usually prefer :mod:`pinax_connect.actions.payment_intents`;
 this module keeps pinax-stripe's ``charges.create(amount, customer,
 destination_account=...)`` working and mirrors every charge, whichever API made it.
 """
+from collections.abc import Callable
+from typing import Any
+
 from .. import sync
 from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
@@ -30,7 +33,7 @@ def _destination_id(data):
     return sync.object_id(transfer_data.get("destination")) or sync.object_id(data.get("destination"))
 
 
-def _lookups(datas, stripe_account=None):
+def _lookups(datas: list[dict], stripe_account: Any = None) -> dict[str, Any]:
     return {
         "stripe_account": find_account(stripe_account),
         "accounts": index_by_stripe_id(Account, [_destination_id(d) for d in datas]),
@@ -39,7 +42,7 @@ def _lookups(datas, stripe_account=None):
     }
 
 
-def _columns(data, lookups=None):
+def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``Charge`` columns from a Stripe charge dict (shared by single and bulk sync)."""
     lookups = lookups or {}
     currency = data.get("currency") or "usd"
@@ -66,7 +69,10 @@ def _columns(data, lookups=None):
     }
 
 
-def sync_charge_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
+def sync_charge_from_stripe_object(
+    stripe_object: Any, *, event_created: int | None = None, stripe_account: Any = None,
+    reread: Callable[[], Any] | None = None, **context: Any,
+) -> Any:
     """Mirror a Stripe charge into ``Charge`` and return the row.
 
     ``stripe_account``: the connected account a direct charge lives on. The
@@ -88,7 +94,7 @@ def sync_charge_from_stripe_object(stripe_object, *, event_created=None, stripe_
     return charge
 
 
-def sync_charge(charge):
+def sync_charge(charge: Any) -> Any:
     """Re-read ``charge`` from Stripe (on its account) and mirror it."""
     obj = get_client().v1.charges.retrieve(
         charge.stripe_id, options=request_options(stripe_account=charge.stripe_account)
@@ -96,7 +102,7 @@ def sync_charge(charge):
     return sync_charge_from_stripe_object(obj, stripe_account=charge.stripe_account)
 
 
-def sync_charges(*, stripe_account=None, created_gte=None, progress=None):
+def sync_charges(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
     """Mirror every charge of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Charge, "/v1/charges", _columns, _lookups,

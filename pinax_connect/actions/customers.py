@@ -4,6 +4,7 @@ A user has at most one platform customer and at most one customer per connected
 account. :func:`get_or_create` is the one path from a user to "their" customer on
 an account; :func:`create` always makes a new one.
 """
+from collections.abc import Callable
 from typing import Any
 
 import stripe
@@ -19,11 +20,11 @@ from ._shared import authorized, connected_account, find_account, stripe_id_of, 
 # --------------------------------------------------------------------------- mapping
 
 
-def _lookups(datas, stripe_account=None):
+def _lookups(datas: list[dict], stripe_account: Any = None) -> dict[str, Any]:
     return {"stripe_account": find_account(stripe_account)}
 
 
-def _columns(data, lookups=None):
+def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``Customer`` columns from a Stripe customer dict (shared by single and bulk sync)."""
     lookups = lookups or {}
     settings_ = data.get("invoice_settings") or {}
@@ -39,7 +40,10 @@ def _columns(data, lookups=None):
     }
 
 
-def sync_customer_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
+def sync_customer_from_stripe_object(
+    stripe_object: Any, *, event_created: int | None = None, stripe_account: Any = None,
+    reread: Callable[[], Any] | None = None, **context: Any,
+) -> Any:
     """Mirror a Stripe customer into ``Customer`` and return the row.
 
     ``stripe_account`` is the connected account the customer lives on (None: the
@@ -69,7 +73,7 @@ def _mark_purged(customer):
     return customer
 
 
-def sync_customer(customer):
+def sync_customer(customer: Any) -> Any:
     """Re-read ``customer`` from Stripe and mirror it (marks it purged if Stripe deleted it)."""
     obj = get_client().v1.customers.retrieve(
         customer.stripe_id, options=request_options(stripe_account=customer.stripe_account)
@@ -77,7 +81,7 @@ def sync_customer(customer):
     return sync_customer_from_stripe_object(obj, stripe_account=customer.stripe_account) or customer
 
 
-def sync_customers(*, stripe_account=None, created_gte=None, progress=None):
+def sync_customers(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
     """Mirror every customer of the platform (or of ``stripe_account``); returns ``(created, updated)``.
 
     Rows only: links to users are made by :func:`create` / :func:`get_or_create`.

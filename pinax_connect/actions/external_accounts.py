@@ -6,6 +6,7 @@ returns them. As a second line of defence, :func:`columns` drops such keys from
 ``stripe_data`` should they ever appear.
 """
 import logging
+from typing import Any
 
 from .. import sync
 from ..client import get_client, raw_list, write_options
@@ -37,7 +38,7 @@ def _scrubbed(data):
     return {k: v for k, v in data.items() if k not in SENSITIVE_KEYS}
 
 
-def columns(data, lookups=None):
+def columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``ExternalAccount`` columns from a bank_account / card dict.
 
     ``lookups`` maps account stripe ids to ``Account`` rows (the bulk path fetches

@@ -45,7 +45,7 @@ def _destination_id(data):
     return sync.object_id((data.get("transfer_data") or {}).get("destination"))
 
 
-def _lookups(datas, stripe_account=None):
+def _lookups(datas: list[dict], stripe_account: Any = None) -> dict[str, Any]:
     return {
         "stripe_account": find_account(stripe_account),
         "accounts": index_by_stripe_id(Account, [_destination_id(d) for d in datas]),
@@ -53,7 +53,7 @@ def _lookups(datas, stripe_account=None):
     }
 
 
-def _columns(data, lookups=None):
+def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``PaymentIntent`` columns from a Stripe payment intent dict."""
     lookups = lookups or {}
     currency = data.get("currency") or "usd"
@@ -117,7 +117,7 @@ def _options(payment_intent, idempotency_key=None):
     return request_options(stripe_account=payment_intent.stripe_account, idempotency_key=idempotency_key)
 
 
-def sync_payment_intent(payment_intent):
+def sync_payment_intent(payment_intent: Any) -> Any:
     """Re-read ``payment_intent`` (with its latest charge) from Stripe and mirror both."""
     obj = get_client().v1.payment_intents.retrieve(
         payment_intent.stripe_id, {"expand": EXPAND}, options=_options(payment_intent)
@@ -125,7 +125,9 @@ def sync_payment_intent(payment_intent):
     return sync_payment_intent_from_stripe_object(obj, stripe_account=payment_intent.stripe_account)
 
 
-def sync_payment_intents(*, stripe_account=None, created_gte=None, progress=None):
+def sync_payment_intents(
+    *, stripe_account: Any = None, created_gte: Any = None, progress: Any = None
+) -> tuple[int, int]:
     """Mirror every payment intent of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         PaymentIntent, "/v1/payment_intents", _columns, _lookups,

@@ -1,4 +1,7 @@
 """Payouts: money from a balance (a connected account's, or the platform's) to a bank or card."""
+from collections.abc import Callable
+from typing import Any
+
 from .. import readiness, sync
 from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
@@ -22,11 +25,11 @@ METHODS = {"standard", "instant"}
 # --------------------------------------------------------------------------- mapping
 
 
-def _lookups(datas, stripe_account=None):
+def _lookups(datas: list[dict], stripe_account: Any = None) -> dict[str, Any]:
     return {"stripe_account": find_account(stripe_account)}
 
 
-def _columns(data, lookups=None):
+def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``Payout`` columns from a Stripe payout dict."""
     lookups = lookups or {}
     return {
@@ -44,7 +47,10 @@ def _columns(data, lookups=None):
     }
 
 
-def sync_payout_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
+def sync_payout_from_stripe_object(
+    stripe_object: Any, *, event_created: int | None = None, stripe_account: Any = None,
+    reread: Callable[[], Any] | None = None, **context: Any,
+) -> Any:
     """Mirror a Stripe payout into ``Payout`` (``stripe_account``: whose balance paid it) and return the row."""
     data = sync.to_dict(stripe_object)
     return sync.upsert(
@@ -52,7 +58,7 @@ def sync_payout_from_stripe_object(stripe_object, *, event_created=None, stripe_
     )
 
 
-def sync_payout(payout):
+def sync_payout(payout: Any) -> Any:
     """Re-read ``payout`` from Stripe (on its account) and mirror it."""
     obj = get_client().v1.payouts.retrieve(
         payout.stripe_id, options=request_options(stripe_account=payout.stripe_account)
@@ -60,7 +66,7 @@ def sync_payout(payout):
     return sync_payout_from_stripe_object(obj, stripe_account=payout.stripe_account)
 
 
-def sync_payouts(*, stripe_account=None, created_gte=None, progress=None):
+def sync_payouts(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
     """Mirror every payout of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Payout, "/v1/payouts", _columns, _lookups,

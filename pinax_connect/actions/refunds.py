@@ -1,4 +1,7 @@
 """Refunds of charges and payment intents, with Connect's transfer and fee reversal."""
+from collections.abc import Callable
+from typing import Any
+
 from .. import sync
 from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
@@ -20,14 +23,14 @@ REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
 # --------------------------------------------------------------------------- mapping
 
 
-def _lookups(datas, stripe_account=None):
+def _lookups(datas: list[dict], stripe_account: Any = None) -> dict[str, Any]:
     return {
         "stripe_account": find_account(stripe_account),
         "charges": index_by_stripe_id(Charge, [sync.object_id(d.get("charge")) for d in datas]),
     }
 
 
-def _columns(data, lookups=None):
+def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``Refund`` columns from a Stripe refund dict."""
     lookups = lookups or {}
     return {
@@ -40,7 +43,10 @@ def _columns(data, lookups=None):
     }
 
 
-def sync_refund_from_stripe_object(stripe_object, *, event_created=None, stripe_account=None, reread=None, **context):
+def sync_refund_from_stripe_object(
+    stripe_object: Any, *, event_created: int | None = None, stripe_account: Any = None,
+    reread: Callable[[], Any] | None = None, **context: Any,
+) -> Any:
     """Mirror a Stripe refund into ``Refund`` (linked to its charge when mirrored) and return the row."""
     data = sync.to_dict(stripe_object)
     return sync.upsert(
@@ -48,7 +54,7 @@ def sync_refund_from_stripe_object(stripe_object, *, event_created=None, stripe_
     )
 
 
-def sync_refunds(*, stripe_account=None, created_gte=None, progress=None):
+def sync_refunds(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
     """Mirror every refund of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Refund, "/v1/refunds", _columns, _lookups,

@@ -1,5 +1,7 @@
 """Transfers (platform balance → connected account) and their reversals."""
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from .. import sync
 from ..client import get_client, write_options
@@ -25,11 +27,11 @@ EXTERNAL_ACCOUNT_PREFIXES = ("ba_", "card_")
 # --------------------------------------------------------------------------- mapping
 
 
-def _lookups(datas, stripe_account=None):
+def _lookups(datas: list[dict], stripe_account: Any = None) -> dict[str, Any]:
     return {"accounts": index_by_stripe_id(Account, [sync.object_id(d.get("destination")) for d in datas])}
 
 
-def _columns(data, lookups=None):
+def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``Transfer`` columns from a Stripe transfer dict."""
     lookups = lookups or {}
     return {
@@ -45,7 +47,7 @@ def _columns(data, lookups=None):
     }
 
 
-def _reversal_columns(data, lookups=None):
+def _reversal_columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     """Typed ``TransferReversal`` columns from a Stripe transfer_reversal dict."""
     lookups = lookups or {}
     return {
@@ -55,7 +57,10 @@ def _reversal_columns(data, lookups=None):
     }
 
 
-def sync_transfer_from_stripe_object(stripe_object, *, event_created=None, reread=None, **context):
+def sync_transfer_from_stripe_object(
+    stripe_object: Any, *, event_created: int | None = None, reread: Callable[[], Any] | None = None,
+    **context: Any,
+) -> Any:
     """Mirror a Stripe transfer into ``Transfer`` (and its embedded ``reversals.data``); return the row.
 
     The destination ``Account`` is linked when mirrored.
@@ -90,12 +95,12 @@ def sync_transfer_reversal_from_stripe_object(stripe_object, *, event_created=No
     return sync.upsert(TransferReversal, data, columns_, event_created=event_created)
 
 
-def sync_transfer(transfer):
+def sync_transfer(transfer: Any) -> Any:
     """Re-read ``transfer`` from Stripe and mirror it (with its reversals)."""
     return sync_transfer_from_stripe_object(get_client().v1.transfers.retrieve(transfer.stripe_id))
 
 
-def sync_transfers(*, stripe_account=None, created_gte=None, progress=None):
+def sync_transfers(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
     """Mirror every transfer the platform made; returns ``(created, updated)``.
 
     ``stripe_account`` filters by destination account. Reversals come with
