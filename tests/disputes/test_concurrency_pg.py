@@ -6,12 +6,11 @@ dispute's ``created`` and ``funds_withdrawn`` events both ask for the recovery, 
 distinct events race for the same DisputeRecovery row, not only duplicates of one.
 """
 import copy
-import threading
 
 import pytest
-from django.db import connections
 
 from pinax_connect.models import DisputeRecovery, EarlyFraudWarning, Event
+from tests.threads import run_threads
 
 from .conftest import post_event
 
@@ -22,27 +21,9 @@ THREADS = 8
 
 def deliver_concurrently(events):
     """Each thread POSTs its share of ``events`` after a common barrier; returns the status codes."""
-    barrier = threading.Barrier(THREADS)
-    codes, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            for event in events[i::THREADS]:
-                codes.append(post_event(event).status_code)
-        except Exception as exc:  # reported by the assertion below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck (deadlock?)"
+    results, errors = run_threads(lambda i: [post_event(event).status_code for event in events[i::THREADS]], THREADS)
     assert errors == []
-    return codes
+    return [code for codes in results for code in codes]
 
 
 def renamed(event, n):

@@ -11,44 +11,21 @@ import threading
 
 import pytest
 import stripe
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from pinax_connect.actions import customers
 from pinax_connect.models import Customer, Event, UserAccount
 from pinax_connect.testing.webhooks import signed_webhook
+from tests.threads import run_threads
 
 from .conftest import count
-from .storms import missing_rows, mismatches, one_round, prepare
+from .storms import mismatches, missing_rows, one_round, prepare
 
 pytestmark = [pytest.mark.requires_postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8
 SECRET = "whsec_test_platform"
-
-
-def run_threads(target, n):
-    """Run ``target(i)`` in ``n`` threads started together; returns (results, errors)."""
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = target(i)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck (deadlock?)"
-    return results, errors
 
 
 @pytest.mark.parametrize("on_account", [True, False], ids=["connected-account", "platform"])
