@@ -40,6 +40,7 @@ from ..conf import settings
 from ..dispute_signals import dispute_recovery, send_after_commit
 from ..exceptions import InvalidRequest, PinaxConnectError
 from ..models import Dispute, DisputeRecovery, Transfer
+from ._shared import left_of
 
 POLICIES = ("none", "reverse_transfer")
 
@@ -107,7 +108,7 @@ def _mirror_group(transfer_group: str) -> None:
 
 
 def _reversible(transfer: Transfer) -> int:
-    return _minor(transfer.amount, transfer.currency) - _minor(transfer.amount_reversed, transfer.currency)
+    return left_of(transfer.amount, transfer.amount_reversed, transfer.currency)
 
 
 def _split(total: int, transfers: list[Transfer]) -> list[tuple[Transfer, int]]:
