@@ -134,14 +134,20 @@ def format_amount(amount: object, currency: object) -> str:
     """
     if amount is None or amount == "":
         return ""
-    code = str(currency or "").strip()
+    return f"{format_number(amount, currency)} {str(currency or '').strip().upper()}".strip()
+
+
+def format_number(amount: object, currency: object) -> str:
+    """The number part of :func:`format_amount`: ``"25.00"``, ``"2500"`` for JPY, ``"-11.25"``.
+
+    Never raises: a value or currency this module would refuse is shown as given."""
     try:
         value = _as_decimal(amount)
-        digits = exponent(code)
+        digits = exponent(str(currency or "").strip())
     except ValueError:
-        return f"{amount} {code.upper()}".strip()
+        return str(amount)
     quantum = Decimal(1).scaleb(-digits)
     shown = value.quantize(quantum) if value == value.quantize(quantum) else value
     if shown == 0:
         shown = abs(shown)  # never "-0.00"
-    return f"{shown} {code.upper()}"
+    return str(shown)

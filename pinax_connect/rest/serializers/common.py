@@ -75,13 +75,8 @@ class StripeIdField(serializers.SlugRelatedField):
         return queryset
 
 
-def format_amount(value: Decimal, currency: str) -> str:
-    """``value`` with ``currency``'s own number of decimals (``"25.00"``, ``"2500"`` for JPY)."""
-    try:
-        digits = money.exponent(currency)
-    except ValueError:
-        return str(value)
-    return str(Decimal(value).quantize(Decimal(1).scaleb(-digits)))
+# ``value`` in ``currency``'s own decimals (``"25.00"``, ``"2500"`` for JPY).
+format_amount = money.format_number
 
 
 class MirrorSerializer(serializers.ModelSerializer):
