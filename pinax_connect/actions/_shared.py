@@ -133,15 +133,17 @@ def chargeable_account(
         raise InvalidRequest(f"{role} must be a connected Account or an acct_ id, got {value!r}")
     account = find_account(value)
     if account is not None:
-        authorized(account)
-        if not readiness.is_ready(account, purpose):
-            # The mirror may lag Stripe (a capability.updated still on its way):
-            # read the account once before refusing.
-            from .accounts import sync_account
-
-            account = sync_account(account)
-            readiness.require(account, purpose)
+        account = ready_account(authorized(account), purpose)
     return account, account_id
+
+
+def ready_account(account: Account, purpose: str) -> Account:
+    """``account`` when the mirror says it can serve ``purpose``; else re-read once from
+    Stripe (a ``capability.updated`` may still be on its way) and
+    :class:`AccountNotReady` naming what is missing if it still cannot."""
+    from .accounts import sync_account
+
+    return readiness.require(fresh(account, lambda a: readiness.is_ready(a, purpose), sync_account), purpose)
 
 
 def fresh(instance: Any, acceptable: Callable[[Any], bool], resync: Callable[[Any], Any]) -> Any:

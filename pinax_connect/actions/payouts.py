@@ -2,11 +2,10 @@
 from collections.abc import Callable
 from typing import Any
 
-from .. import readiness, sync
+from .. import sync
 from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import ExternalAccount, Payout
-from . import accounts
 from ._shared import (
     amount_column,
     authorized,
@@ -15,6 +14,7 @@ from ._shared import (
     find_account,
     fresh,
     minor_amount,
+    ready_account,
     stripe_id_of,
     sync_list,
 )
@@ -81,12 +81,7 @@ def _payout_account(account):
     if account is None:
         return None
     found = connected_account(account)
-    assert found is not None  # account is not None
-    if not readiness.is_ready(found, "payouts"):
-        # The mirror may lag Stripe: read the account once before refusing.
-        found = accounts.sync_account(found)
-        readiness.require(found, "payouts")
-    return found
+    return None if found is None else ready_account(found, "payouts")
 
 
 def _destination_id(account, destination):
