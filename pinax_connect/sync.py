@@ -24,7 +24,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
+
+from . import upserts
 
 
 def to_dict(stripe_object: Any) -> Any:
@@ -88,42 +91,70 @@ def upsert(
     """Create or update the ``model`` row for ``stripe_object`` and return it.
 
     ``columns`` are the typed columns computed from the object, or a function
-    computing them from an object dict. When ``event_created`` (the webhook event's
+    computing them from an object dict; a foreign key may be an
+    :class:`~pinax_connect.upserts.Ref`. When ``event_created`` (the webhook event's
     ``created``) is older than the row's watermark, the row is returned unchanged.
     When it is the same second and the object differs from the row, ``reread()``
     (if given) returns the object as Stripe has it now, which is stored instead
     (``columns`` must then be a function).
+
+    Where :func:`upserts.supported`, a new row is one statement (``INSERT … ON
+    CONFLICT DO NOTHING RETURNING``) and a newer event on an existing row two (that,
+    then ``UPDATE … RETURNING``); only a same-second or older event reads the row
+    first. A new row sends ``post_save`` with ``created=True``, as ``create()`` does;
+    updates send no signal, as ``QuerySet.update()``.
     """
     data = to_dict(stripe_object)
     columns_for = columns if callable(columns) else (lambda _data: columns)
     watermark = _watermark(event_created)
-    stripe_id = data["id"]
-    for attempt in (1, 2):
-        instance = model.objects.filter(stripe_id=stripe_id).first()
-        if instance is None:
-            try:
-                with transaction.atomic():
-                    return model.objects.create(stripe_id=stripe_id, **_values(data, columns_for, watermark))
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-                continue  # another worker created it first: update theirs
-        if is_stale(instance, event_created):
-            return instance
+    if upserts.supported():
         values = _values(data, columns_for, watermark)
-        if reread is not None and is_tie(instance, event_created) and instance.stripe_data != values["stripe_data"]:
-            data = to_dict(reread())
-            values = _values(data, columns_for, watermark)
-        for name, value in values.items():
-            setattr(instance, name, value)
-        rows = model.objects.filter(pk=instance.pk)
-        if watermark is not None:
-            # Conditional UPDATE: a newer event applied by another worker between our
-            # read and this write is not overwritten.
-            rows = rows.exclude(last_event_created__gt=watermark)
-        if not rows.update(**values):
-            instance.refresh_from_db()
-        return instance
+        row = upserts.insert_row(model, data["id"], values)
+        if row is not None:
+            # As Model.objects.create() did: receivers of a new mirror row keep working.
+            post_save.send(sender=model, instance=row, created=True, update_fields=None, raw=False,
+                           using=row._state.db)
+            return row
+        row = upserts.update_row(model, data["id"], values, newer_than=watermark)
+        if row is not None:
+            return row
+    return _select_then_write(model, data, columns_for, event_created, reread)
+
+
+def _select_then_write(
+    model: Any, data: dict, columns_for: Callable[[dict], dict], event_created: int | None,
+    reread: Callable[[], Any] | None,
+) -> Any:
+    # The row is read, locked where the database can, before it is written: the
+    # caller sees the row as it stays until its transaction ends.
+    watermark = _watermark(event_created)
+    stripe_id = data["id"]
+    with transaction.atomic(savepoint=False):
+        for attempt in (1, 2):
+            instance = model.objects.select_for_update().filter(stripe_id=stripe_id).first()
+            if instance is None:
+                try:
+                    with transaction.atomic():
+                        return model.objects.create(stripe_id=stripe_id, **_resolved(data, columns_for, watermark))
+                except IntegrityError:
+                    if attempt == 2:
+                        raise
+                    continue  # another worker created it first: update theirs
+            if is_stale(instance, event_created):
+                return instance
+            values = _resolved(data, columns_for, watermark)
+            if reread is not None and is_tie(instance, event_created) and instance.stripe_data != values["stripe_data"]:
+                values = _resolved(to_dict(reread()), columns_for, watermark)
+            for name, value in values.items():
+                setattr(instance, name, value)
+            rows = model.objects.filter(pk=instance.pk)
+            if watermark is not None:
+                # Conditional UPDATE: a newer event applied by another worker between our
+                # read and this write is not overwritten.
+                rows = rows.exclude(last_event_created__gt=watermark)
+            if not rows.update(**values):
+                instance.refresh_from_db()
+            return instance
     raise AssertionError("unreachable")
 
 
@@ -131,6 +162,12 @@ def _values(data: dict, columns_for: Callable[[dict], dict], watermark: datetime
     values = {**base_columns(data), **columns_for(data), "synced_at": timezone.now()}
     if watermark is not None:
         values["last_event_created"] = watermark
+    return values
+
+
+def _resolved(data: dict, columns_for: Callable[[dict], dict], watermark: datetime.datetime | None) -> dict:
+    values = _values(data, columns_for, watermark)
+    upserts.resolve([values])
     return values
 
 
@@ -159,8 +196,9 @@ def bulk_upsert(
     to_create: list = []
     to_update: list = []
     fields: set[str] = set()
-    for data in datas:
-        values = {**base_columns(data), **columns_for(data, lookups), "synced_at": now}
+    rows = [{**base_columns(data), **columns_for(data, lookups), "synced_at": now} for data in datas]
+    upserts.resolve(rows)
+    for data, values in zip(datas, rows, strict=True):
         row = existing.get(data["id"])
         if row is None:
             to_create.append(model(stripe_id=data["id"], **values))

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView
 
-from pinax_connect import readiness
+from pinax_connect import money, readiness
 from pinax_connect.actions import (
     account_sessions,
     accounts,
@@ -348,7 +348,8 @@ def payout_now(request):
     except (stripe.StripeError, PinaxConnectError) as exc:
         messages.error(request, f"The payout could not be made: {getattr(exc, 'user_message', None) or 'please try again later'}.")
     else:
-        messages.success(request, f"A payout of {payout.amount} {payout.currency.upper()} is on its way to your bank.")
+        amount = money.format_amount(payout.amount, payout.currency)
+        messages.success(request, f"A payout of {amount} is on its way to your bank.")
     return redirect("shop:dashboard")
 
 

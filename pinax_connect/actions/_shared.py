@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from .. import money, readiness, sync
+from .. import money, readiness, sync, upserts
 from ..client import raw_list, request_options
 from ..conf import settings
 from ..exceptions import InvalidRequest
@@ -192,12 +192,13 @@ def sync_list(
     )
 
 
-def index_by_stripe_id(model: Any, ids: Iterable[str | None]) -> dict[str, Any]:
-    """``{stripe_id: instance}`` for the given ids in one query (``None``s ignored)."""
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return model.objects.in_bulk(list(wanted), field_name="stripe_id")
+def index_by_stripe_id(model: Any, ids: Iterable[str | None]) -> dict[str, upserts.Ref]:
+    """``{stripe_id: Ref}`` for the given ids (``None``s ignored), with no query.
+
+    The write that stores the columns finds the rows (:mod:`pinax_connect.upserts`):
+    a sub-select in a single-object upsert, one query per model for a list page.
+    """
+    return {i: upserts.Ref(model, i) for i in ids if i}
 
 
 def connect_routing(

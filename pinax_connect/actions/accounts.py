@@ -120,9 +120,10 @@ def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=N
 
 
 def _keep_newer_capabilities(account, event_created):
-    # Read the marks after our UPDATE: a capability.updated applied concurrently
-    # has committed its mark by the time our UPDATE got the row.
-    marks = Account.objects.filter(pk=account.pk).values_list("capability_events", flat=True).first() or {}
+    # The marks are the row's as our write found it (sync.upsert returns the row it
+    # wrote, locked until the transaction ends): a capability.updated applied
+    # concurrently has committed its mark by the time our write got the row.
+    marks = account.capability_events or {}
     newer = {name: mark["status"] for name, mark in marks.items() if mark["created"] > int(event_created)}
     if newer and any((account.capabilities or {}).get(name) != status for name, status in newer.items()):
         _write_capabilities(account, newer)

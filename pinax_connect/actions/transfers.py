@@ -88,7 +88,8 @@ def sync_transfer_reversal_from_stripe_object(stripe_object, *, event_created=No
     transfer later brings its reversals along).
     """
     data = sync.to_dict(stripe_object)
-    lookups = {"transfers": index_by_stripe_id(Transfer, [sync.object_id(data.get("transfer"))])}
+    transfer_id = sync.object_id(data.get("transfer"))
+    lookups = {"transfers": Transfer.objects.in_bulk([transfer_id] if transfer_id else [], field_name="stripe_id")}
     columns_ = _reversal_columns(data, lookups)
     if columns_["transfer"] is None:
         return None

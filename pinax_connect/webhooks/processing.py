@@ -39,6 +39,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from .. import upserts
 from ..conf import settings
 from ..models import Account, Event
 from . import handlers, receivers, retries, storage
@@ -165,7 +166,7 @@ def deliver(data: dict) -> tuple[Event, str]:
     committed, a receiver raised), ``"flagged"`` (stored, not applied) or ``"skipped"``
     (a duplicate of an event already applied, being retried, or dead).
     """
-    if not storage.upsert_supported():
+    if not upserts.supported():
         event, _created = storage.store(data)
         return event, process_event(event)
     flag = storage.static_flag(data)

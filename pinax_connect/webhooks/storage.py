@@ -7,7 +7,6 @@ concurrency, and counts further deliveries of the same id.
 """
 import json
 import logging
-import sqlite3
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .. import client
+from .. import client, upserts
 from ..conf import settings
 from ..models import Account, Event
 from ..sync import stripe_datetime
@@ -306,16 +305,6 @@ class Stored:
     applied: bool  # the handlers' work committed once (processed_at is set)
 
 
-def upsert_supported() -> bool:
-    """True when the database runs ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``.
-
-    PostgreSQL, and SQLite from 3.35; other databases use :func:`store`'s two steps.
-    """
-    if connection.vendor == "postgresql":
-        return True
-    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35, 0)
-
-
 def insert_delivery(data: dict, **values: Any) -> Stored:
     """Insert the event row (``values`` override columns), or count a further delivery of it.
 
@@ -325,11 +314,11 @@ def insert_delivery(data: dict, **values: Any) -> Stored:
     ``deliveries`` 1, a counted one more). On PostgreSQL a delivery racing an
     uncommitted insert of the same id waits for it, then counts itself on the
     committed row. The row stays locked until the caller's transaction ends.
-    Needs :func:`upsert_supported`.
+    Needs :func:`pinax_connect.upserts.supported`.
     """
     event = Event(stripe_id=data["id"], **{**event_columns_without_flag(data), **values})
     fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
-    params = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
+    params = upserts.db_params(event, fields)
     qn = connection.ops.quote_name
     table = qn(Event._meta.db_table)
     col = {f.name: qn(str(f.column)) for f in Event._meta.concrete_fields}

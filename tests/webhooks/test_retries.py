@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from pinax_connect import upserts
 from pinax_connect.models import Event
 from pinax_connect.webhooks import processing, retries, storage
 
@@ -127,7 +128,7 @@ def test_a_retry_claimed_by_another_worker_is_skipped(failing):
 
 def test_store_path_without_upsert_keeps_the_same_outcomes(failing, monkeypatch):
     """Databases without INSERT ... ON CONFLICT RETURNING take store() + process_event()."""
-    monkeypatch.setattr(storage, "upsert_supported", lambda: False)
+    monkeypatch.setattr(upserts, "supported", lambda: False)
     data = make_event("invoice.paid", {"id": "in_1", "object": "invoice"})
     assert processing.deliver(data)[1] == "failed"
     failing["broken"] = False
