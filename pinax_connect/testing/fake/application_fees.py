@@ -3,7 +3,9 @@ fee on a Connect charge, and its refunds (``/v1/application_fees/{id}/refunds``)
 :func:`update_embedded` updates a sub-object listed on its parent (fee refunds
 here, transfer reversals in :mod:`.transfers`)."""
 
-from .core import FakeStripeError, route
+from typing import Any
+
+from .core import FakeStripe, FakeStripeError, Request, route
 from .ledger import (
     as_amount,
     balance_txn,
@@ -16,7 +18,9 @@ from .ledger import (
 )
 
 
-def new_application_fee(fake, account, ch, amount, originating=None):
+def new_application_fee(
+    fake: FakeStripe, account: str, ch: dict[str, Any], amount: int, originating: str | None = None
+) -> dict[str, Any]:
     """The platform's ``application_fee`` on a charge by/for ``account``."""
     fee_id = fake.new_id("fee")
     txn = balance_txn(fake, None, "application_fee", amount, ch["currency"], fee_id, incoming=True)
@@ -39,7 +43,9 @@ def new_application_fee(fake, account, ch, amount, originating=None):
     return fake.save(fee)
 
 
-def refund_application_fee(fake, fee, amount, metadata=None):
+def refund_application_fee(
+    fake: FakeStripe, fee: dict[str, Any], amount: int, metadata: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Give ``amount`` of the fee back to the connected account (``fee_refund``)."""
     remaining = fee["amount"] - fee["amount_refunded"]
     if remaining <= 0:
@@ -66,7 +72,7 @@ def refund_application_fee(fake, fee, amount, metadata=None):
     return fr
 
 
-def _find_fee(fake, fee_id, name="id"):
+def _find_fee(fake: FakeStripe, fee_id: str, name: str = "id") -> dict[str, Any]:
     fee = fake.get(fee_id, None, "application_fee")
     if fee is None:
         raise FakeStripeError.missing("application fee", fee_id, param=name)
@@ -75,18 +81,18 @@ def _find_fee(fake, fee_id, name="id"):
 
 @route("GET", "/v1/application_fees", params={"charge", "created", "ending_before", "limit",
                                               "starting_after"})
-def list_application_fees(fake, req):
+def list_application_fees(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "application_fee", "/v1/application_fees", None,
                    charge=param(req, "charge"))
 
 
 @route("GET", "/v1/application_fees/{id}")
-def retrieve_application_fee(fake, req):
+def retrieve_application_fee(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _find_fee(fake, req.path_args["id"])
 
 
 @route("POST", "/v1/application_fees/{id}/refunds", params={"amount", "metadata"})
-def create_fee_refund(fake, req):
+def create_fee_refund(fake: FakeStripe, req: Request) -> dict[str, Any]:
     fee = _find_fee(fake, req.path_args["id"])
     value = param(req, "amount")
     amount = fee["amount"] - fee["amount_refunded"] if value is None else as_amount(fake, value, "amount", 1)
@@ -95,13 +101,13 @@ def create_fee_refund(fake, req):
 
 @route("GET", "/v1/application_fees/{id}/refunds", params={"ending_before", "limit",
                                                            "starting_after"})
-def list_fee_refunds(fake, req):
+def list_fee_refunds(fake: FakeStripe, req: Request) -> dict[str, Any]:
     fee = _find_fee(fake, req.path_args["id"])
     return list_of(fake, req, "fee_refund", "/v1/application_fees/{}/refunds".format(fee["id"]), None,
                    fee=fee["id"])
 
 
-def _find_fee_refund(fake, req):
+def _find_fee_refund(fake: FakeStripe, req: Request) -> tuple[dict[str, Any], dict[str, Any]]:
     fee = _find_fee(fake, req.path_args["fee"], "fee")
     fr = fake.get(req.path_args["id"], None, "fee_refund")
     if fr is None or fr["fee"] != fee["id"]:
@@ -110,11 +116,13 @@ def _find_fee_refund(fake, req):
 
 
 @route("GET", "/v1/application_fees/{fee}/refunds/{id}")
-def retrieve_fee_refund(fake, req):
+def retrieve_fee_refund(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _find_fee_refund(fake, req)[1]
 
 
-def update_embedded(fake, parent, child, list_key, req):
+def update_embedded(
+    fake: FakeStripe, parent: dict[str, Any], child: dict[str, Any], list_key: str, req: Request
+) -> dict[str, Any]:
     """Update a sub-object's metadata (fee refund, transfer reversal) and its
     copy in the parent's embedded list (both platform objects)."""
     update_fields(child, req, ())
@@ -125,6 +133,6 @@ def update_embedded(fake, parent, child, list_key, req):
 
 
 @route("POST", "/v1/application_fees/{fee}/refunds/{id}", params={"metadata"})
-def update_fee_refund(fake, req):
+def update_fee_refund(fake: FakeStripe, req: Request) -> dict[str, Any]:
     fee, fr = _find_fee_refund(fake, req)
     return update_embedded(fake, fee, fr, "refunds", req)

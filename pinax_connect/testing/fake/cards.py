@@ -9,6 +9,10 @@ card number, only brand, ``last4`` and the fingerprint.
 """
 
 import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .core import FakeStripe
 
 # name -> (number, brand, funding); brands as payment methods spell them.
 TEST_CARDS = {
@@ -52,13 +56,13 @@ BRAND_NAMES = {"visa": "Visa", "mastercard": "MasterCard", "amex": "American Exp
                "discover": "Discover"}
 
 
-def fingerprint(*parts):
+def fingerprint(*parts: str) -> str:
     """A stable, non-reversible-looking 16-character fingerprint."""
     digest = hashlib.sha256(("pinax-fake|" + "|".join(parts)).encode()).hexdigest()
     return digest[:16]
 
 
-def brand_of(number):
+def brand_of(number: str) -> str:
     """The brand (payment method spelling) of a card number, by its prefix."""
     if number.startswith("4"):
         return "visa"
@@ -71,7 +75,9 @@ def brand_of(number):
     return "unknown"
 
 
-def card_details(number, exp_month=12, exp_year=2034, funding=None):
+def card_details(
+    number: str, exp_month: int | str = 12, exp_year: int | str = 2034, funding: str | None = None
+) -> dict[str, Any]:
     """What the fake keeps about a card: never the full number, only a fingerprint."""
     name = CARD_BY_NUMBER.get(number)
     brand, fund = (TEST_CARDS[name][1], TEST_CARDS[name][2]) if name else (brand_of(number), "credit")
@@ -86,7 +92,7 @@ def card_details(number, exp_month=12, exp_year=2034, funding=None):
     }
 
 
-def number_of_card(details):
+def number_of_card(details: Mapping[str, Any]) -> str | None:
     """The test card number behind stored details (by fingerprint), or None."""
     for number in CARD_BY_NUMBER:
         if fingerprint("card", number) == details.get("fingerprint"):
@@ -94,7 +100,7 @@ def number_of_card(details):
     return None
 
 
-def test_card_number(value, prefixes):
+def test_card_number(value: object, prefixes: Iterable[str]) -> str | None:
     """The number of a magic test value like ``tok_visa`` / ``pm_card_visa``
     (``tok_visa_chargeDeclined`` works too), or None."""
     for prefix in prefixes:
@@ -107,18 +113,21 @@ def test_card_number(value, prefixes):
     return None
 
 
-def details_of_card(card):
+def details_of_card(card: Mapping[str, Any]) -> dict[str, Any]:
     """The payment-method style details of a stored ``card`` object."""
     return {k: card[k] for k in ("country", "exp_month", "exp_year", "fingerprint",
                                  "funding", "last4")} | {"brand": brand_key(card["brand"])}
 
 
-def brand_key(display):
+def brand_key(display: str) -> str:
     """``"American Express"`` -> ``"amex"``."""
     return {v: k for k, v in BRAND_NAMES.items()}.get(display, display.lower())
 
 
-def card_object(fake, details, customer=None, raw=None, cvc_check="pass"):
+def card_object(
+    fake: FakeStripe, details: Mapping[str, Any], customer: str | None = None,
+    raw: Mapping[str, Any] | None = None, cvc_check: str | None = "pass",
+) -> dict[str, Any]:
     """A ``card`` object (not stored) from ``details`` (:func:`card_details`);
     ``raw`` carries the holder fields sent with it (name, address_*, currency)."""
     raw = raw or {}

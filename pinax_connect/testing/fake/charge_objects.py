@@ -6,16 +6,22 @@ Charges (``py_`` destination payments included) are made here for
 :mod:`.charges`, :mod:`.payments` and :mod:`.transfers`.
 """
 
-from .core import FakeStripeError
+from collections.abc import Mapping
+from typing import Any
+
+from .core import FakeStripe, FakeStripeError
 from .ledger import sub_list
 
 
-def stripe_fee(amount):
+def stripe_fee(amount: int) -> int:
     """Stripe's processing fee on a card charge: 2.9% + 30, rounded half up."""
     return (amount * 29 + 500) // 1000 + 30
 
 
-def card_error(message, code, decline_code=None, charge=None, param_name=None, **extra):
+def card_error(
+    message: str, code: str, decline_code: str | None = None, charge: str | None = None,
+    param_name: str | None = None, **extra: Any,
+) -> FakeStripeError:
     """The 402 ``card_error`` Stripe returns for a declined card."""
     if charge:
         extra["charge"] = charge
@@ -23,10 +29,15 @@ def card_error(message, code, decline_code=None, charge=None, param_name=None, *
                            decline_code=decline_code, extra=extra)
 
 
-def new_charge(fake, account, *, amount, currency, source_id, details, customer=None,
-               payment_intent=None, description=None, metadata=None, statement_descriptor=None,
-               transfer_data=None, application_fee_amount=None, on_behalf_of=None,
-               transfer_group=None, receipt_email=None, billing_details=None, id_prefix="ch"):
+def new_charge(
+    fake: FakeStripe, account: str | None, *, amount: int, currency: str, source_id: str | None,
+    details: Mapping[str, Any] | None, customer: str | None = None, payment_intent: str | None = None,
+    description: str | None = None, metadata: dict[str, str] | None = None,
+    statement_descriptor: str | None = None, transfer_data: dict[str, Any] | None = None,
+    application_fee_amount: int | None = None, on_behalf_of: str | None = None,
+    transfer_group: str | None = None, receipt_email: str | None = None,
+    billing_details: dict[str, Any] | None = None, id_prefix: str = "ch",
+) -> dict[str, Any]:
     """A charge object (not yet stored). ``details`` are the card's details."""
     ch_id = fake.new_id(id_prefix)
     return {
@@ -101,7 +112,7 @@ def new_charge(fake, account, *, amount, currency, source_id, details, customer=
     }
 
 
-def find_charge(fake, ch_id, account, name="charge"):
+def find_charge(fake: FakeStripe, ch_id: str, account: str | None, name: str = "charge") -> dict[str, Any]:
     """The charge ``ch_id`` in ``account``'s scope, else 404 on ``name``."""
     ch = fake.get(ch_id, account, "charge")
     if ch is None:

@@ -9,14 +9,17 @@ The charge object itself is in :mod:`.charge_objects`; application fees are in
 """
 
 import copy
+from collections.abc import Mapping
+from typing import Any
 
 from .application_fees import new_application_fee
 from .cards import DECLINES, number_of_card
 from .charge_objects import card_error, find_charge, new_charge, stripe_fee
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .customers import find_customer
 from .disputes import after_capture
 from .ledger import (
+    EmitArgs,
     as_amount,
     as_currency,
     balance_txn,
@@ -42,13 +45,16 @@ CHARGE_CREATE = {
 }
 
 
-def authorize_charge(fake, ch, account, details, capture, payment_method=None):
+def authorize_charge(
+    fake: FakeStripe, ch: dict[str, Any], account: str | None, details: Mapping[str, Any], capture: bool,
+    payment_method: dict[str, Any] | None = None,
+) -> FakeStripeError | None:
     """Run the card: a declined card stores the failed charge, emits
     ``charge.failed`` and returns the card error to raise; otherwise the
     charge succeeds (captured now when ``capture``) and ``charge.succeeded``
     (+ transfer / fee events) is emitted. Returns None on success."""
     number = number_of_card(details)
-    decline = DECLINES.get(number)
+    decline = DECLINES.get(number or "")
     if decline:
         code, decline_code, message = decline
         ch.update(status="failed", failure_code=code, failure_message=message, outcome={
@@ -58,7 +64,7 @@ def authorize_charge(fake, ch, account, details, capture, payment_method=None):
         })
         fake.save(ch, account)
         fake.emit("charge.failed", ch, account)
-        extra = {"payment_method": copy.deepcopy(payment_method)} if payment_method else {}
+        extra: dict[str, Any] = {"payment_method": copy.deepcopy(payment_method)} if payment_method else {}
         return card_error(message, code, decline_code, charge=ch["id"], **extra)
     ch.update(status="succeeded", paid=True, outcome={
         "network_status": "approved_by_network", "reason": None, "risk_level": "normal",
@@ -74,14 +80,14 @@ def authorize_charge(fake, ch, account, details, capture, payment_method=None):
     return None
 
 
-def settle_charge(fake, ch, account, amount):
+def settle_charge(fake: FakeStripe, ch: dict[str, Any], account: str | None, amount: int) -> list[EmitArgs]:
     """Capture ``amount`` of ``ch``: balance transactions, the destination
     transfer and the application fee. Returns the events to emit after the
     charge's own event, as ``(type, obj, account)`` tuples."""
     cur = ch["currency"]
     fee = ch.get("application_fee_amount") or 0
     ch.update(captured=True, amount_captured=amount)
-    events = []
+    events: list[EmitArgs] = []
     if account:
         # Direct charge: the connected account pays Stripe's fee and the
         # application fee; the platform earns the latter.
@@ -113,7 +119,7 @@ def settle_charge(fake, ch, account, amount):
     return events + after_capture(fake, ch, account)
 
 
-def payment_amount(fake, req):
+def payment_amount(fake: FakeStripe, req: Request) -> tuple[int, str]:
     """``(amount, currency)`` of a charge or PaymentIntent create: both
     required, the amount at least the currency's minimum charge."""
     if "amount" not in req.params:
@@ -124,7 +130,7 @@ def payment_amount(fake, req):
     return amount, currency
 
 
-def destination_params(fake, req):
+def destination_params(fake: FakeStripe, req: Request) -> tuple[dict[str, Any] | None, str]:
     """``(transfer_data, param name)`` from ``transfer_data[...]`` or the legacy
     ``destination`` / ``destination[account]`` / ``destination[amount]``."""
     td, name = param(req, "transfer_data"), "transfer_data[destination]"
@@ -143,7 +149,10 @@ def destination_params(fake, req):
             "destination": td["destination"]}, name
 
 
-def validate_connect_params(fake, req, amount, transfer_data, dest_name, fee, on_behalf_of):
+def validate_connect_params(
+    fake: FakeStripe, req: Request, amount: int, transfer_data: Mapping[str, Any] | None, dest_name: str,
+    fee: int | None, on_behalf_of: str | None,
+) -> None:
     """Stripe's checks on destination / direct charge parameters."""
     if transfer_data:
         if req.account:
@@ -176,7 +185,7 @@ def validate_connect_params(fake, req, amount, transfer_data, dest_name, fee, on
 
 
 @route("POST", "/v1/charges", params=CHARGE_CREATE)
-def create_charge(fake, req):
+def create_charge(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     amount, currency = payment_amount(fake, req)
     transfer_data, dest_name = destination_params(fake, req)
@@ -190,7 +199,7 @@ def create_charge(fake, req):
         customer = find_customer(fake, param(req, "customer"), account)
     if source:
         source_id, details = resolve_source(fake, source, account,
-                                            customer and customer["id"])
+                                            customer["id"] if customer else None)
     elif customer:
         if not customer.get("default_source"):
             raise FakeStripeError(402, "card_error",
@@ -204,7 +213,7 @@ def create_charge(fake, req):
     capture = fake.to_bool(param(req, "capture", True), "capture")
     ch = new_charge(
         fake, account, amount=amount, currency=currency, source_id=source_id, details=details,
-        customer=customer and customer["id"], description=param(req, "description"),
+        customer=customer["id"] if customer else None, description=param(req, "description"),
         metadata=merge_metadata({}, req.params.get("metadata")),
         statement_descriptor=param(req, "statement_descriptor"), transfer_data=transfer_data,
         application_fee_amount=fee, on_behalf_of=param(req, "on_behalf_of"),
@@ -217,14 +226,14 @@ def create_charge(fake, req):
 
 
 @route("GET", "/v1/charges/{id}")
-def retrieve_charge(fake, req):
+def retrieve_charge(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return find_charge(fake, req.path_args["id"], req.account, "id")
 
 
 @route("POST", "/v1/charges/{id}", params={"customer", "description", "fraud_details",
                                            "metadata", "receipt_email", "shipping",
                                            "transfer_group"})
-def update_charge(fake, req):
+def update_charge(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     ch = find_charge(fake, req.path_args["id"], account, "id")
     if param(req, "customer"):
@@ -242,7 +251,7 @@ def update_charge(fake, req):
 @route("POST", "/v1/charges/{id}/capture", params={
     "amount", "application_fee", "application_fee_amount", "receipt_email",
     "statement_descriptor", "statement_descriptor_suffix", "transfer_data", "transfer_group"})
-def capture_charge(fake, req):
+def capture_charge(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     ch = find_charge(fake, req.path_args["id"], account, "id")
     if ch["payment_intent"]:
@@ -262,7 +271,7 @@ def capture_charge(fake, req):
     return ch
 
 
-def capture_amount(fake, ch, value, name):
+def capture_amount(fake: FakeStripe, ch: dict[str, Any], value: Any, name: str) -> int:
     """Validate a capture of ``ch``: uncaptured, and at most the authorized amount."""
     if ch["captured"] or ch["status"] != "succeeded" or ch["refunded"]:
         raise FakeStripeError.invalid(
@@ -280,7 +289,7 @@ def capture_amount(fake, ch, value, name):
 
 @route("GET", "/v1/charges", params={"created", "customer", "ending_before", "limit",
                                      "payment_intent", "starting_after", "transfer_group"})
-def list_charges(fake, req):
+def list_charges(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "charge", "/v1/charges", req.account,
                    customer=param(req, "customer"), payment_intent=param(req, "payment_intent"),
                    transfer_group=param(req, "transfer_group"))

@@ -7,9 +7,10 @@ included) and emits ``checkout.session.completed``.
 """
 
 import copy
+from typing import Any
 
 from .charges import validate_connect_params
-from .core import FakeStripe, FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .customers import find_customer, resolve_payment_method
 from .ledger import as_amount, as_currency, check_minimum, list_of, merge_metadata, param, sub_list
 from .payments import confirm_payment_intent, payment_intent_object
@@ -27,13 +28,13 @@ SESSION_CREATE = {
 EXPIRES_AFTER = 24 * 3600
 
 
-def _sessions(fake):
+def _sessions(fake: FakeStripe) -> dict[str, Any]:
     """Per-session data Stripe keeps but does not show (``payment_intent_data``,
     the account scope, line items), kept in ``fake.state`` so it persists."""
     return fake.state.setdefault("checkout_sessions", {})
 
 
-def _inline_price(fake, currency, unit_amount):
+def _inline_price(fake: FakeStripe, currency: str, unit_amount: int) -> dict[str, Any]:
     """The inactive one-time price Stripe makes for ``line_items[i][price_data]``."""
     return {
         "id": fake.new_id("price"), "object": "price", "active": False,
@@ -46,14 +47,16 @@ def _inline_price(fake, currency, unit_amount):
     }
 
 
-def _line_items(fake, req):
+def _line_items(fake: FakeStripe, req: Request) -> tuple[list[dict[str, Any]], str, int]:
     """``(items, currency, total)`` from ``line_items[i][price_data|price]``."""
     raw = req.params.get("line_items")
     if not raw:
         raise FakeStripeError.required("line_items")
     if not isinstance(raw, list):
         raise FakeStripeError.invalid("line_items", "Invalid array")
-    items, currency = [], None
+    items: list[dict[str, Any]] = []
+    currency: str | None = None
+    price: dict[str, Any] | None
     for i, line in enumerate(raw):
         at = "line_items[%d]" % i
         qty = as_amount(fake, line.get("quantity", "1") or "1", at + "[quantity]", 1)
@@ -85,12 +88,13 @@ def _line_items(fake, req):
             "currency": cur, "description": description, "discounts": [], "price": price,
             "quantity": qty, "taxes": [],
         })
+    assert currency is not None  # line_items is a non-empty list: each line set it
     total = sum(item["amount_total"] for item in items)
     check_minimum(total, currency, "line_items")
     return items, currency, total
 
 
-def _pi_data(fake, req, total):
+def _pi_data(fake: FakeStripe, req: Request, total: int) -> dict[str, Any]:
     """Validate ``payment_intent_data`` like a PaymentIntent create would."""
     data = req.params.get("payment_intent_data") or {}
     if not isinstance(data, dict):
@@ -139,7 +143,7 @@ def _pi_data(fake, req, total):
 
 
 @route("POST", "/v1/checkout/sessions", params=SESSION_CREATE)
-def create_session(fake, req):
+def create_session(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     mode = param(req, "mode")
     if not mode:
@@ -220,7 +224,7 @@ def create_session(fake, req):
     return fake.save(session, account)
 
 
-def _find_session(fake, req, name="session"):
+def _find_session(fake: FakeStripe, req: Request, name: str = "session") -> dict[str, Any]:
     cs = fake.get(req.path_args[name], req.account, "checkout.session")
     if cs is None:
         raise FakeStripeError.missing("checkout.session", req.path_args[name], param=name)
@@ -228,21 +232,21 @@ def _find_session(fake, req, name="session"):
 
 
 @route("GET", "/v1/checkout/sessions/{session}")
-def retrieve_session(fake, req):
+def retrieve_session(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _find_session(fake, req)
 
 
 @route("GET", "/v1/checkout/sessions", params={"customer", "customer_details", "ending_before",
                                                "limit", "payment_intent", "payment_link",
                                                "starting_after", "subscription"})
-def list_sessions(fake, req):
+def list_sessions(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "checkout.session", "/v1/checkout/sessions", req.account,
                    customer=param(req, "customer"), payment_intent=param(req, "payment_intent"))
 
 
 @route("GET", "/v1/checkout/sessions/{session}/line_items", params={"ending_before", "limit",
                                                                     "starting_after"})
-def list_session_line_items(fake, req):
+def list_session_line_items(fake: FakeStripe, req: Request) -> dict[str, Any]:
     cs = _find_session(fake, req)
     # list_response puts the newest first; line items come back in the order given.
     return fake.list_response(list(reversed(cs["line_items"]["data"])), req,
@@ -250,7 +254,7 @@ def list_session_line_items(fake, req):
 
 
 @route("POST", "/v1/checkout/sessions/{session}/expire", params=set())
-def expire_session(fake, req):
+def expire_session(fake: FakeStripe, req: Request) -> dict[str, Any]:
     cs = _find_session(fake, req)
     if cs["status"] != "open":
         raise FakeStripeError.invalid(
@@ -262,7 +266,9 @@ def expire_session(fake, req):
     return cs
 
 
-def complete_checkout_session(fake, session_id, payment_method="pm_card_visa", email=None):
+def complete_checkout_session(
+    fake: FakeStripe, session_id: str, payment_method: str = "pm_card_visa", email: str | None = None
+) -> dict[str, Any]:
     """Test helper: the customer pays an open session on the hosted page.
 
     Creates and confirms its PaymentIntent with ``payment_method`` (moving the

@@ -4,8 +4,9 @@ by :mod:`.payment_sources`; the PaymentMethods API is in :mod:`.payment_methods`
 """
 
 import copy
+from typing import Any
 
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .ledger import list_of, merge_metadata, param, sub_list, update_fields
 from .payment_sources import _already_attached, card_from_token, resolve_payment_method
 
@@ -21,16 +22,18 @@ CUSTOMER_UPDATE = (CUSTOMER_CREATE - {"payment_method", "tax_id_data", "test_clo
 }
 
 
-def _customer_sources(fake, customer, account):
+def _customer_sources(fake: FakeStripe, customer: dict[str, Any], account: str | None) -> dict[str, Any]:
     cards = [c for c in fake.all("card", account) if c.get("customer") == customer["id"]]
     return sub_list("/v1/customers/{}/sources".format(customer["id"]), reversed(cards))
 
 
-def _refresh_sources(fake, customer, account):
+def _refresh_sources(fake: FakeStripe, customer: dict[str, Any], account: str | None) -> None:
     customer["sources"] = _customer_sources(fake, customer, account)
 
 
-def _add_source(fake, customer, token, account, name="source"):
+def _add_source(
+    fake: FakeStripe, customer: dict[str, Any], token: str, account: str | None, name: str = "source"
+) -> dict[str, Any]:
     card = card_from_token(fake, token, account, customer["id"], name)
     if card is None:
         raise FakeStripeError.missing("token", token, param=name)
@@ -40,7 +43,7 @@ def _add_source(fake, customer, token, account, name="source"):
     return card
 
 
-def find_customer(fake, cus_id, account, name="customer"):
+def find_customer(fake: FakeStripe, cus_id: str, account: str | None, name: str = "customer") -> dict[str, Any]:
     """A live (not deleted) customer in ``account``'s scope, else 404."""
     cus = fake.get(cus_id, account, "customer")
     if cus is None or cus.get("deleted"):
@@ -48,7 +51,9 @@ def find_customer(fake, cus_id, account, name="customer"):
     return cus
 
 
-def _set_default_payment_method(fake, customer, pm_id, account):
+def _set_default_payment_method(
+    fake: FakeStripe, customer: dict[str, Any], pm_id: str | None, account: str | None
+) -> None:
     name = "invoice_settings[default_payment_method]"
     if pm_id:
         pm = fake.get(pm_id, account, "payment_method")
@@ -62,7 +67,7 @@ def _set_default_payment_method(fake, customer, pm_id, account):
     customer["invoice_settings"]["default_payment_method"] = pm_id or None
 
 
-def _apply_invoice_settings(fake, customer, req, account):
+def _apply_invoice_settings(fake: FakeStripe, customer: dict[str, Any], req: Request, account: str | None) -> None:
     settings = req.params.get("invoice_settings")
     if isinstance(settings, dict):
         for key in ("custom_fields", "footer", "rendering_options"):
@@ -73,7 +78,7 @@ def _apply_invoice_settings(fake, customer, req, account):
 
 
 @route("POST", "/v1/customers", params=CUSTOMER_CREATE)
-def create_customer(fake, req):
+def create_customer(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     cus_id = fake.new_id("cus")
     cus = {
@@ -127,13 +132,13 @@ def create_customer(fake, req):
 
 
 @route("GET", "/v1/customers/{id}")
-def retrieve_customer(fake, req):
+def retrieve_customer(fake: FakeStripe, req: Request) -> dict[str, Any]:
     # A deleted customer is still retrievable as its deletion stub.
     return fake.find(req.path_args["id"], req.account, "customer")
 
 
 @route("POST", "/v1/customers/{id}", params=CUSTOMER_UPDATE)
-def update_customer(fake, req):
+def update_customer(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     cus = find_customer(fake, req.path_args["id"], account, "id")
     before = copy.deepcopy(cus)
@@ -160,7 +165,7 @@ def update_customer(fake, req):
 
 
 @route("DELETE", "/v1/customers/{id}", params=set())
-def delete_customer(fake, req):
+def delete_customer(fake: FakeStripe, req: Request) -> dict[str, Any]:
     cus = find_customer(fake, req.path_args["id"], req.account, "id")
     stub = {"id": cus["id"], "object": "customer", "deleted": True}
     fake.save(stub, req.account)
@@ -170,13 +175,13 @@ def delete_customer(fake, req):
 
 @route("GET", "/v1/customers", params={"created", "email", "ending_before", "limit",
                                        "starting_after", "test_clock"})
-def list_customers(fake, req):
+def list_customers(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "customer", "/v1/customers", req.account, email=param(req, "email"))
 
 
 @route("GET", "/v1/customers/{customer}/sources", params={"ending_before", "limit", "object",
                                                           "starting_after"})
-def list_customer_sources(fake, req):
+def list_customer_sources(fake: FakeStripe, req: Request) -> dict[str, Any]:
     cus = find_customer(fake, req.path_args["customer"], req.account, "customer")
     cards = [c for c in fake.all("card", req.account) if c.get("customer") == cus["id"]]
     return fake.list_response(cards, req, "/v1/customers/{}/sources".format(cus["id"]))
@@ -184,7 +189,7 @@ def list_customer_sources(fake, req):
 
 @route("POST", "/v1/customers/{customer}/sources", params={"source", "metadata", "card",
                                                            "bank_account", "alipay_account"})
-def create_customer_source(fake, req):
+def create_customer_source(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     cus = find_customer(fake, req.path_args["customer"], account, "customer")
     token = param(req, "source") or param(req, "card")
@@ -199,7 +204,7 @@ def create_customer_source(fake, req):
 
 
 @route("DELETE", "/v1/customers/{customer}/sources/{id}", params=set())
-def delete_customer_source(fake, req):
+def delete_customer_source(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     cus = find_customer(fake, req.path_args["customer"], account, "customer")
     card = fake.get(req.path_args["id"], account, "card")

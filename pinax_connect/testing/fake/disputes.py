@@ -26,10 +26,11 @@ wins the dispute (``charge.dispute.updated``, ``.closed``, then
 
 import copy
 import functools
+from typing import Any
 
 from .cards import number_of_card
-from .core import FakeStripeError, route
-from .ledger import available_balance, balance_txn, list_of, param, update_fields
+from .core import FakeStripe, FakeStripeError, Request, route
+from .ledger import EmitArgs, available_balance, balance_txn, list_of, param, update_fields
 
 DISPUTE_FEE = 1500  # minor units; Stripe's US dispute fee ($15.00)
 EVIDENCE_DAYS = 7  # due_by: the response window Stripe gives in test mode is days, not weeks
@@ -58,7 +59,7 @@ ANSWERABLE = ("needs_response", "warning_needs_response")
 CLOSED = ("won", "lost", "warning_closed")
 
 
-def after_capture(fake, ch, account):
+def after_capture(fake: FakeStripe, ch: dict[str, Any], account: str | None) -> list[EmitArgs]:
     """The deferred step (``[(step,)]``) that opens a dispute or warning for a test card, else ``[]``.
 
     Called by ``charges.settle_charge``; ``fake.emit`` runs the step once the
@@ -71,8 +72,11 @@ def after_capture(fake, ch, account):
     return [(functools.partial(_open, ch["id"], account, scenario),)]
 
 
-def _open(ch_id, account, scenario, fake):
+def _open(
+    ch_id: str, account: str | None, scenario: tuple[str, str | None, str | None], fake: FakeStripe
+) -> dict[str, Any]:
     ch = fake.get(ch_id, account, "charge")
+    assert ch is not None  # captured in the request this step follows
     kind, reason, network_code = scenario
     if kind == "early_fraud_warning":
         efw = fake.save({
@@ -120,7 +124,7 @@ def _open(ch_id, account, scenario, fake):
     return dp
 
 
-def warnings_settled(fake, ch, account):
+def warnings_settled(fake: FakeStripe, ch: dict[str, Any], account: str | None) -> list[EmitArgs]:
     """The ``radar.early_fraud_warning.updated`` events of ``ch``'s warnings that stop being
     actionable now that it is disputed or fully refunded (as ``(type, obj, account)``)."""
     if not (ch.get("disputed") or ch.get("refunded")):
@@ -134,7 +138,7 @@ def warnings_settled(fake, ch, account):
     return events
 
 
-def check_refundable(fake, ch, account):
+def check_refundable(fake: FakeStripe, ch: dict[str, Any], account: str | None) -> None:
     """400 ``charge_disputed`` when a chargeback took the charge's money (``is_charge_refundable`` false)."""
     for dp in fake.all("dispute", account):
         if dp["charge"] == ch["id"] and not dp["is_charge_refundable"] and dp["status"] != "won":
@@ -143,7 +147,9 @@ def check_refundable(fake, ch, account):
                 code="charge_disputed")
 
 
-def _move_funds(fake, dp, account, amount, fee, description):
+def _move_funds(
+    fake: FakeStripe, dp: dict[str, Any], account: str | None, amount: int, fee: int, description: str
+) -> dict[str, Any]:
     """A dispute balance transaction on the account the charge paid into (it may go negative)."""
     txn = balance_txn(fake, account, "adjustment", amount, dp["currency"], dp["id"],
                       [("stripe_fee", fee)], description)
@@ -155,14 +161,14 @@ def _move_funds(fake, dp, account, amount, fee, description):
     return txn
 
 
-def _find(fake, req):
+def _find(fake: FakeStripe, req: Request) -> dict[str, Any]:
     dp = fake.get(req.path_args["id"], req.account, "dispute")
     if dp is None:
         raise FakeStripeError.missing("dispute", req.path_args["id"])
     return dp
 
 
-def _check_evidence(fake, evidence, account):
+def _check_evidence(fake: FakeStripe, evidence: Any, account: str | None) -> None:
     if not isinstance(evidence, dict):
         raise FakeStripeError.invalid("evidence", "Invalid hash")
     for name, value in evidence.items():
@@ -189,18 +195,18 @@ def _check_evidence(fake, evidence, account):
 
 @route("GET", "/v1/disputes", params={"charge", "created", "ending_before", "limit", "payment_intent",
                                       "starting_after"})
-def list_disputes(fake, req):
+def list_disputes(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "dispute", "/v1/disputes", req.account,
                    charge=param(req, "charge"), payment_intent=param(req, "payment_intent"))
 
 
 @route("GET", "/v1/disputes/{id}")
-def retrieve_dispute(fake, req):
+def retrieve_dispute(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _find(fake, req)
 
 
 @route("POST", "/v1/disputes/{id}", params={"evidence", "metadata", "submit"})
-def update_dispute(fake, req):
+def update_dispute(fake: FakeStripe, req: Request) -> dict[str, Any] | None:
     dp = _find(fake, req)
     if dp["status"] not in ANSWERABLE:
         raise FakeStripeError.invalid(
@@ -231,7 +237,7 @@ def update_dispute(fake, req):
     return fake.get(dp["id"], req.account, "dispute")
 
 
-def decide(fake, dispute_id, won, account=None):
+def decide(fake: FakeStripe, dispute_id: str, won: bool, account: str | None = None) -> dict[str, Any]:
     """The issuer's decision on a dispute under review (test helper; the magic evidence strings
     call it): ``won`` closes it as won and reinstates amount and fee, otherwise it is lost."""
     dp = fake.get(dispute_id, account, "dispute")
@@ -248,6 +254,7 @@ def decide(fake, dispute_id, won, account=None):
     reinstated = won and not inquiry
     if reinstated:
         ch = fake.get(dp["charge"], account, "charge")
+        assert ch is not None  # a dispute's charge is kept
         _move_funds(fake, dp, account, dp["amount"], -DISPUTE_FEE, "Chargeback reversal for {}".format(ch["id"]))
     fake.save(dp, account)
     fake.emit("charge.dispute.closed", dp, account, previous_attributes=previous)
@@ -257,7 +264,7 @@ def decide(fake, dispute_id, won, account=None):
 
 
 @route("POST", "/v1/disputes/{id}/close", params=set())
-def close_dispute(fake, req):
+def close_dispute(fake: FakeStripe, req: Request) -> dict[str, Any]:
     dp = _find(fake, req)
     if dp["status"] not in ANSWERABLE:
         raise FakeStripeError.invalid(
@@ -272,20 +279,20 @@ def close_dispute(fake, req):
 
 @route("GET", "/v1/radar/early_fraud_warnings", params={"charge", "ending_before", "limit", "payment_intent",
                                                         "starting_after"})
-def list_early_fraud_warnings(fake, req):
+def list_early_fraud_warnings(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "radar.early_fraud_warning", "/v1/radar/early_fraud_warnings", req.account,
                    charge=param(req, "charge"), payment_intent=param(req, "payment_intent"))
 
 
 @route("GET", "/v1/radar/early_fraud_warnings/{id}")
-def retrieve_early_fraud_warning(fake, req):
+def retrieve_early_fraud_warning(fake: FakeStripe, req: Request) -> dict[str, Any]:
     efw = fake.get(req.path_args["id"], req.account, "radar.early_fraud_warning")
     if efw is None:
         raise FakeStripeError.missing("radar.early_fraud_warning", req.path_args["id"])
     return efw
 
 
-def check_reversal_covered(fake, tr, amount):
+def check_reversal_covered(fake: FakeStripe, tr: dict[str, Any], amount: int) -> None:
     """400 ``balance_insufficient`` when a separate transfer's reversal exceeds the seller's balance.
 
     Stripe reverses a destination charge's transfer up to the charge whatever the

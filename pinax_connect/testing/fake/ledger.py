@@ -6,8 +6,10 @@ Everything is integer minor units, like Stripe.
 """
 
 import copy
+from collections.abc import Iterable
+from typing import Any
 
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 
 # Smallest chargeable amount per currency (minor units), as Stripe documents.
 MINIMUM_AMOUNTS = {
@@ -19,18 +21,23 @@ MINIMUM_AMOUNTS = {
 ZERO_DECIMAL = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
                 "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
 
+# The arguments of one ``fake.emit(*args)`` a money module leaves for later:
+# ``(type, obj, account[, previous_attributes])``, or ``(step,)`` for a step
+# that runs after the request's own events (``disputes.after_capture``).
+EmitArgs = tuple[Any, ...]
+
 
 # ---------------------------------------------------------------------------
 # Request parameter helpers shared by the money routes
 
 
-def param(req, name, default=None):
+def param(req: Request, name: str, default: Any = None) -> Any:
     """A request parameter; Stripe treats an empty string as "not given"."""
     value = req.params.get(name, default)
     return default if value == "" else value
 
 
-def as_amount(fake, value, name, minimum=0):
+def as_amount(fake: FakeStripe, value: Any, name: str, minimum: int = 0) -> int:
     """Parse a non-negative integer amount or raise 400 like Stripe."""
     n = fake.to_int(value, name)
     if n < minimum:
@@ -38,7 +45,7 @@ def as_amount(fake, value, name, minimum=0):
     return n
 
 
-def as_currency(value, name="currency"):
+def as_currency(value: Any, name: str = "currency") -> str:
     """A required, lowercased three-letter currency code."""
     if not value:
         raise FakeStripeError.required(name)
@@ -48,7 +55,7 @@ def as_currency(value, name="currency"):
     return cur
 
 
-def check_minimum(amount, currency, name="amount"):
+def check_minimum(amount: int, currency: str, name: str = "amount") -> None:
     """400 ``amount_too_small`` under the currency's minimum charge amount."""
     minimum = MINIMUM_AMOUNTS.get(currency, 50)
     if amount < minimum:
@@ -58,7 +65,7 @@ def check_minimum(amount, currency, name="amount"):
         )
 
 
-def merge_metadata(current, value):
+def merge_metadata(current: dict[str, str] | None, value: Any) -> dict[str, str]:
     """Apply Stripe's metadata update rules: ``""`` clears, ``key=""`` unsets."""
     out = dict(current or {})
     if value is None:
@@ -75,22 +82,22 @@ def merge_metadata(current, value):
     return out
 
 
-def sub_list(url, data=()):
+def sub_list(url: str, data: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
     """An embedded list object (``charge.refunds``, ``transfer.reversals``...)."""
     data = list(data)
     return {"object": "list", "data": data, "has_more": False, "total_count": len(data), "url": url}
 
 
-def prepend(lst, obj, new=True):
+def prepend(lst: dict[str, Any], obj: dict[str, Any], new: bool = True) -> None:
     """Put ``obj`` first in an embedded list (replacing an older copy); the
     list shows the 10 newest, as Stripe embeds."""
     lst["data"] = [copy.deepcopy(obj)] + [o for o in lst["data"] if o["id"] != obj["id"]][:9]
     lst["total_count"] = lst.get("total_count", 0) + (1 if new else 0)
 
 
-def update_fields(obj, req, names):
+def update_fields(obj: dict[str, Any], req: Request, names: Iterable[str]) -> dict[str, Any]:
     """Copy plain updatable fields from the request; returns previous values."""
-    previous = {}
+    previous: dict[str, Any] = {}
     for name in names:
         if name in req.params:
             value = param(req, name)
@@ -105,7 +112,7 @@ def update_fields(obj, req, names):
     return previous
 
 
-def find_account(fake, acct_id, name):
+def find_account(fake: FakeStripe, acct_id: str, name: str) -> dict[str, Any]:
     """A connected account by id (accounts live in the platform scope)."""
     acct = fake.get(acct_id, None, "account")
     if acct is None or acct.get("deleted"):
@@ -113,7 +120,7 @@ def find_account(fake, acct_id, name):
     return acct
 
 
-def check_can_receive_transfers(fake, acct_id, name):
+def check_can_receive_transfers(fake: FakeStripe, acct_id: str, name: str) -> dict[str, Any]:
     """400 unless the destination account has the ``transfers`` capability."""
     acct = find_account(fake, acct_id, name)
     caps = acct.get("capabilities") or {}
@@ -127,7 +134,9 @@ def check_can_receive_transfers(fake, acct_id, name):
     )
 
 
-def list_of(fake, req, object_type, url, account, **filters):
+def list_of(
+    fake: FakeStripe, req: Request, object_type: str, url: str, account: str | None, **filters: Any
+) -> dict[str, Any]:
     """A list response over stored objects matching the given field filters
     (filters whose request value is absent are ignored)."""
     objs = [o for o in fake.all(object_type, account) if not o.get("deleted")]
@@ -137,16 +146,16 @@ def list_of(fake, req, object_type, url, account, **filters):
     return fake.list_response(objs, req, url)
 
 
-def _balance_scope(fake, account):
+def _balance_scope(fake: FakeStripe, account: str | None) -> dict[str, Any]:
     return fake.state["balances"].get(account or "platform", {})
 
 
-def available_balance(fake, account, currency):
+def available_balance(fake: FakeStripe, account: str | None, currency: str) -> int:
     """``available`` funds of ``account`` (None = platform) in ``currency``."""
     return _balance_scope(fake, account).get(currency, {}).get("available", 0)
 
 
-def require_available(fake, account, currency, amount, message):
+def require_available(fake: FakeStripe, account: str | None, currency: str, amount: int, message: str) -> None:
     """400 ``balance_insufficient`` when ``available`` cannot cover ``amount``."""
     if available_balance(fake, account, currency) < amount:
         raise FakeStripeError(400, message=message, code="balance_insufficient")
@@ -168,13 +177,16 @@ _CATEGORY = {
 }
 
 
-def balance_txn(fake, account, type, amount, currency, source, fees=(), description=None, incoming=False):
+def balance_txn(
+    fake: FakeStripe, account: str | None, type: str, amount: int, currency: str, source: str,
+    fees: Iterable[tuple[str, int]] = (), description: str | None = None, incoming: bool = False,
+) -> dict[str, Any]:
     """Write a balance transaction and move the balance by its ``net``.
 
     ``fees`` is a list of ``(type, amount)``; ``incoming`` funds wait in
     ``pending`` while ``fake.state["hold_funds"]`` is set.
     """
-    fee_details = [
+    fee_details: list[dict[str, Any]] = [
         {
             "amount": amt,
             "application": fake.client_id() if kind == "application_fee" else None,
@@ -221,10 +233,10 @@ def balance_txn(fake, account, type, amount, currency, source, fees=(), descript
 
 
 @route("GET", "/v1/balance", params=set())
-def retrieve_balance(fake, req):
+def retrieve_balance(fake: FakeStripe, req: Request) -> dict[str, Any]:
     entries = _balance_scope(fake, req.account) or {"usd": {"available": 0, "pending": 0}}
 
-    def amounts(kind):
+    def amounts(kind: str) -> list[dict[str, Any]]:
         return [{"amount": e[kind], "currency": cur, "source_types": {"card": e[kind]}}
                 for cur, e in sorted(entries.items())]
 
@@ -241,12 +253,12 @@ def retrieve_balance(fake, req):
 
 @route("GET", "/v1/balance_transactions", params={"created", "currency", "ending_before", "limit",
                                                   "payout", "source", "starting_after", "type"})
-def list_balance_transactions(fake, req):
+def list_balance_transactions(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "balance_transaction", "/v1/balance_transactions", req.account,
                    currency=param(req, "currency"), source=param(req, "source"),
                    type=param(req, "type"))
 
 
 @route("GET", "/v1/balance_transactions/{id}")
-def retrieve_balance_transaction(fake, req):
+def retrieve_balance_transaction(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return fake.find(req.path_args["id"], req.account, "balance_transaction")

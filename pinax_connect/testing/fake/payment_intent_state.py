@@ -5,16 +5,18 @@ it, choosing its payment method, confirming it (charging the payment method,
 
 import copy
 import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn
 
 from .cards import AUTHENTICATION_REQUIRED, number_of_card
 from .charge_objects import card_error, new_charge
 from .charges import authorize_charge
-from .core import FakeStripeError
+from .core import FakeStripe, FakeStripeError, Request
 from .ledger import param
 from .payment_sources import payment_method_object, resolve_payment_method, resolve_source
 
 
-def find_payment_intent(fake, pi_id, account, name="intent"):
+def find_payment_intent(fake: FakeStripe, pi_id: str, account: str | None, name: str = "intent") -> dict[str, Any]:
     """The payment intent ``pi_id`` in ``account``'s scope, else 404."""
     pi = fake.get(pi_id, account, "payment_intent")
     if pi is None:
@@ -22,14 +24,14 @@ def find_payment_intent(fake, pi_id, account, name="intent"):
     return pi
 
 
-def _unexpected_state(pi, action, allowed):
+def _unexpected_state(pi: dict[str, Any], action: str, allowed: Iterable[str]) -> FakeStripeError:
     return FakeStripeError.invalid(
         None, "This PaymentIntent's {} could not be performed because it has a status of {}. "
               "Only a PaymentIntent with one of the following statuses may be {}: {}.".format(action, pi["status"], action, ", ".join(allowed)),
         code="payment_intent_unexpected_state")
 
 
-def _pi_payment_method(fake, req, pi, account):
+def _pi_payment_method(fake: FakeStripe, req: Request, pi: dict[str, Any], account: str | None) -> None:
     """Set ``pi.payment_method`` from ``payment_method`` / ``payment_method_data``."""
     value = param(req, "payment_method")
     data = req.params.get("payment_method_data")
@@ -50,15 +52,18 @@ def _pi_payment_method(fake, req, pi, account):
     pi["payment_method"] = pm["id"]
 
 
-def payment_intent_object(fake, account, *, amount, currency, customer=None, description=None,
-                          metadata=None, transfer_data=None, application_fee_amount=None,
-                          on_behalf_of=None, transfer_group=None, capture_method="automatic",
-                          confirmation_method="automatic", payment_method_types=None,
-                          automatic_payment_methods=None, receipt_email=None,
-                          statement_descriptor=None, setup_future_usage=None):
+def payment_intent_object(
+    fake: FakeStripe, account: str | None, *, amount: int, currency: str, customer: str | None = None,
+    description: str | None = None, metadata: dict[str, str] | None = None,
+    transfer_data: dict[str, Any] | None = None, application_fee_amount: int | None = None,
+    on_behalf_of: str | None = None, transfer_group: str | None = None, capture_method: str = "automatic",
+    confirmation_method: str = "automatic", payment_method_types: list[str] | None = None,
+    automatic_payment_methods: dict[str, Any] | None = None, receipt_email: str | None = None,
+    statement_descriptor: str | None = None, setup_future_usage: str | None = None,
+) -> dict[str, Any]:
     """A new ``payment_intent`` (stored) in ``requires_payment_method``."""
     pi_id = fake.new_id("pi")
-    pi = {
+    pi: dict[str, Any] = {
         "id": pi_id,
         "object": "payment_intent",
         "amount": amount,
@@ -103,7 +108,7 @@ def payment_intent_object(fake, account, *, amount, currency, customer=None, des
     return fake.save(pi, account)
 
 
-def _automatic_payment_methods(fake, req, types):
+def _automatic_payment_methods(fake: FakeStripe, req: Request, types: list[str] | None) -> dict[str, Any] | None:
     """Stripe's default since API 2023-08-16: automatic payment methods are on
     (redirects allowed) unless ``payment_method_types`` is given; both together
     are refused."""
@@ -126,7 +131,7 @@ def _automatic_payment_methods(fake, req, types):
     return apm
 
 
-def _require_return_url(req, apm, off_session):
+def _require_return_url(req: Request, apm: Mapping[str, Any] | None, off_session: bool) -> None:
     """A server-side confirm of an intent whose ``automatic_payment_methods``
     (``apm``) may pick a redirect-based method needs somewhere to send the
     customer back to, as on Stripe."""
@@ -144,7 +149,9 @@ def _require_return_url(req, apm, off_session):
             "Intents and Payment Intents.")
 
 
-def confirm_payment_intent(fake, pi, account, off_session=False, authenticated=False):
+def confirm_payment_intent(
+    fake: FakeStripe, pi: dict[str, Any], account: str | None, off_session: bool = False, authenticated: bool = False
+) -> dict[str, Any]:
     """Charge the intent's payment method. A decline stores the failed charge,
     puts the intent back in ``requires_payment_method`` with
     ``last_payment_error`` and raises the 402 card error (with the intent)."""
@@ -156,6 +163,7 @@ def confirm_payment_intent(fake, pi, account, off_session=False, authenticated=F
                               "directly with a payment method.",
             code="payment_intent_unexpected_state")
     pm = fake.get(pi["payment_method"], account, "payment_method")
+    assert pm is not None  # set from a stored payment method (_pi_payment_method)
     details = pm["card"]
     if number_of_card(details) in AUTHENTICATION_REQUIRED and not authenticated:
         if off_session:
@@ -197,7 +205,10 @@ def confirm_payment_intent(fake, pi, account, off_session=False, authenticated=F
     return pi
 
 
-def _fail_intent(fake, pi, account, pm, ch, error):
+def _fail_intent(
+    fake: FakeStripe, pi: dict[str, Any], account: str | None, pm: dict[str, Any] | None,
+    ch: dict[str, Any] | None, error: FakeStripeError,
+) -> NoReturn:
     err = error.body()["error"]
     err.pop("request_log_url", None)
     err["payment_method"] = copy.deepcopy(pm)

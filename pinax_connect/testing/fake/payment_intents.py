@@ -3,9 +3,11 @@ capture, cancel, retrieve, update, list) and the ``fake.authenticate_payment_int
 test helper (the customer completes or fails 3D Secure). The object and its
 confirmation are in :mod:`.payment_intent_state`."""
 
+from typing import Any
+
 from .charge_objects import card_error
 from .charges import capture_amount, destination_params, payment_amount, settle_charge, validate_connect_params
-from .core import FakeStripe, FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .customers import find_customer
 from .ledger import as_amount, as_currency, check_minimum, list_of, merge_metadata, param, update_fields
 from .payment_intent_state import (
@@ -44,7 +46,7 @@ _CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirma
 
 
 @route("POST", "/v1/payment_intents", params=PI_CREATE)
-def create_payment_intent(fake, req):
+def create_payment_intent(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     amount, currency = payment_amount(fake, req)
     transfer_data, dest_name = destination_params(fake, req)
@@ -90,7 +92,7 @@ def create_payment_intent(fake, req):
 
 
 @route("POST", "/v1/payment_intents/{id}/confirm", params=PI_CONFIRM)
-def confirm_payment_intent_route(fake, req):
+def confirm_payment_intent_route(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     pi = find_payment_intent(fake, req.path_args["id"], account)
     allowed = ("requires_payment_method", "requires_confirmation", "requires_action")
@@ -108,12 +110,13 @@ def confirm_payment_intent_route(fake, req):
 @route("POST", "/v1/payment_intents/{id}/capture", params={
     "amount_to_capture", "application_fee_amount", "metadata", "statement_descriptor",
     "statement_descriptor_suffix", "transfer_data"})
-def capture_payment_intent(fake, req):
+def capture_payment_intent(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     pi = find_payment_intent(fake, req.path_args["id"], account)
     if pi["status"] != "requires_capture":
         raise _unexpected_state(pi, "capture", ("requires_capture",))
     ch = fake.get(pi["latest_charge"], account, "charge")
+    assert ch is not None  # requires_capture: the authorized charge
     value = param(req, "amount_to_capture")
     if value is not None and as_amount(fake, value, "amount_to_capture") > pi["amount_capturable"]:
         raise FakeStripeError.invalid(
@@ -140,7 +143,7 @@ def capture_payment_intent(fake, req):
 
 
 @route("POST", "/v1/payment_intents/{id}/cancel", params={"cancellation_reason"})
-def cancel_payment_intent(fake, req):
+def cancel_payment_intent(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     pi = find_payment_intent(fake, req.path_args["id"], account)
     if pi["status"] not in _CANCELABLE:
@@ -151,6 +154,7 @@ def cancel_payment_intent(fake, req):
     if pi["status"] == "requires_capture":
         # Releasing the authorization refunds the uncaptured charge in full.
         ch = fake.get(pi["latest_charge"], account, "charge")
+        assert ch is not None  # requires_capture: the authorized charge
         previous = {"amount_refunded": 0, "refunded": False}
         ch.update(amount_refunded=ch["amount"], refunded=True)
         fake.save(ch, account)
@@ -163,12 +167,12 @@ def cancel_payment_intent(fake, req):
 
 
 @route("GET", "/v1/payment_intents/{id}", params={"client_secret"})
-def retrieve_payment_intent(fake, req):
+def retrieve_payment_intent(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return find_payment_intent(fake, req.path_args["id"], req.account, "id")
 
 
 @route("POST", "/v1/payment_intents/{id}", params=PI_UPDATE)
-def update_payment_intent(fake, req):
+def update_payment_intent(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     pi = find_payment_intent(fake, req.path_args["id"], account, "id")
     editable = ("requires_payment_method", "requires_confirmation", "requires_action")
@@ -200,12 +204,14 @@ def update_payment_intent(fake, req):
 
 @route("GET", "/v1/payment_intents", params={"created", "customer", "ending_before", "limit",
                                              "starting_after"})
-def list_payment_intents(fake, req):
+def list_payment_intents(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "payment_intent", "/v1/payment_intents", req.account,
                    customer=param(req, "customer"))
 
 
-def authenticate_payment_intent(fake, payment_intent_id, account=None, fail=False):
+def authenticate_payment_intent(
+    fake: FakeStripe, payment_intent_id: str, account: str | None = None, fail: bool = False
+) -> dict[str, Any]:
     """Test helper: the customer completes (or fails) 3D Secure on an intent in
     ``requires_action``; it is then confirmed (or back to
     ``requires_payment_method`` with ``payment_intent_authentication_failure``)."""

@@ -3,8 +3,10 @@ retrieve, update, list, attach, detach) and
 ``/v1/customers/{customer}/payment_methods``. The objects are built by
 :mod:`.payment_sources`."""
 
+from typing import Any
+
 from .cards import card_details
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .customers import find_customer
 from .ledger import list_of, merge_metadata, param, update_fields
 from .payment_sources import (
@@ -19,7 +21,7 @@ from .payment_sources import (
 @route("POST", "/v1/payment_methods", params={
     "billing_details", "card", "customer", "metadata", "payment_method", "type",
 } | set(_PM_TYPES) - {"card_present"})  # card_present is read-only: in-person payments
-def create_payment_method(fake, req):
+def create_payment_method(fake: FakeStripe, req: Request) -> dict[str, Any]:
     kind = param(req, "type")
     if kind != "card":
         if not kind:
@@ -43,13 +45,13 @@ def create_payment_method(fake, req):
 
 
 @route("GET", "/v1/payment_methods/{id}")
-def retrieve_payment_method(fake, req):
+def retrieve_payment_method(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return fake.find(req.path_args["id"], req.account, "payment_method")
 
 
 @route("POST", "/v1/payment_methods/{id}", params={"billing_details", "card", "link",
                                                     "metadata", "us_bank_account"})
-def update_payment_method(fake, req):
+def update_payment_method(fake: FakeStripe, req: Request) -> dict[str, Any]:
     pm = fake.find(req.path_args["id"], req.account, "payment_method")
     previous = update_fields(pm, req, ())
     fake.save(pm, req.account)
@@ -59,13 +61,13 @@ def update_payment_method(fake, req):
 
 @route("GET", "/v1/payment_methods", params={"customer", "ending_before", "limit",
                                              "starting_after", "type"})
-def list_payment_methods(fake, req):
+def list_payment_methods(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "payment_method", "/v1/payment_methods", req.account,
                    customer=param(req, "customer"), type=param(req, "type"))
 
 
 @route("POST", "/v1/payment_methods/{id}/attach", params={"customer"})
-def attach_payment_method(fake, req):
+def attach_payment_method(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     cus_id = param(req, "customer")
     if not cus_id:
@@ -81,7 +83,7 @@ def attach_payment_method(fake, req):
 
 
 @route("POST", "/v1/payment_methods/{id}/detach", params=set())
-def detach_payment_method(fake, req):
+def detach_payment_method(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     pm = fake.find(req.path_args["id"], account, "payment_method")
     if not pm.get("customer"):
@@ -103,7 +105,7 @@ def detach_payment_method(fake, req):
 
 @route("GET", "/v1/customers/{customer}/payment_methods", params={"ending_before", "limit",
                                                                   "starting_after", "type"})
-def list_customer_payment_methods(fake, req):
+def list_customer_payment_methods(fake: FakeStripe, req: Request) -> dict[str, Any]:
     cus = find_customer(fake, req.path_args["customer"], req.account)
     return list_of(fake, req, "payment_method", "/v1/customers/{}/payment_methods".format(cus["id"]),
                    req.account, customer=cus["id"], type=param(req, "type"))

@@ -5,13 +5,17 @@
 full card number, only brand, last4 and a fingerprint."""
 
 import copy
+from collections.abc import Mapping
+from typing import Any
 
 from .banking import use_token
 from .cards import card_details, card_object, details_of_card, test_card_number
-from .core import FakeStripeError
+from .core import FakeStripe, FakeStripeError
 
 
-def card_source(fake, details, account, customer=None):
+def card_source(
+    fake: FakeStripe, details: Mapping[str, Any], account: str | None, customer: str | None = None
+) -> dict[str, Any]:
     """A legacy ``card`` object (customer source / charge source), stored."""
     return fake.save(card_object(fake, details, customer), account)
 
@@ -24,9 +28,12 @@ _PM_TYPES = (
 ).split()
 
 
-def payment_method_object(fake, details, account, billing_details=None, metadata=None):
+def payment_method_object(
+    fake: FakeStripe, details: Mapping[str, Any], account: str | None, billing_details: Any = None,
+    metadata: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Store and return a new card ``payment_method``."""
-    pm = {
+    pm: dict[str, Any] = {
         "id": fake.new_id("pm"),
         "object": "payment_method",
         "billing_details": {
@@ -62,7 +69,9 @@ def payment_method_object(fake, details, account, billing_details=None, metadata
     return fake.save(pm, account)
 
 
-def resolve_payment_method(fake, value, account, name="payment_method"):
+def resolve_payment_method(
+    fake: FakeStripe, value: str, account: str | None, name: str = "payment_method"
+) -> dict[str, Any]:
     """A stored payment method for ``value``; ``pm_card_*`` test ids create a
     fresh one each time, as on Stripe."""
     number = test_card_number(value, ("pm_card_",))
@@ -74,7 +83,9 @@ def resolve_payment_method(fake, value, account, name="payment_method"):
     return pm
 
 
-def card_from_token(fake, value, account, customer=None, name="source"):
+def card_from_token(
+    fake: FakeStripe, value: str, account: str | None, customer: str | None = None, name: str = "source"
+) -> dict[str, Any] | None:
     """The card (stored in ``account``'s scope) behind a test token such as
     ``tok_visa`` / ``tok_chargeDeclined``, or a token from ``POST /v1/tokens``
     (consumed); None if ``value`` is no token."""
@@ -88,7 +99,9 @@ def card_from_token(fake, value, account, customer=None, name="source"):
     return fake.save(card, account)
 
 
-def resolve_source(fake, value, account, customer=None, name="source"):
+def resolve_source(
+    fake: FakeStripe, value: str, account: str | None, customer: str | None = None, name: str = "source"
+) -> tuple[str, dict[str, Any]]:
     """``(id, card details)`` of a charge source: a card token, a card
     (``card_*``) of the customer, or a payment method."""
     card = card_from_token(fake, value, account, name=name)
@@ -103,7 +116,7 @@ def resolve_source(fake, value, account, customer=None, name="source"):
     return card["id"], details_of_card(card)
 
 
-def _already_attached():
+def _already_attached() -> FakeStripeError:
     return FakeStripeError.invalid(
         "payment_method",
         "The payment method you provided has already been attached to a customer.",

@@ -1,8 +1,10 @@
 """Payouts in the fake Stripe, from the platform's or a connected account's
 balance, and the ``fake.pay_out()`` test helper that settles them."""
 
+from typing import Any
+
 from .account_state import externals
-from .core import FakeStripe, FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .ledger import (
     as_amount,
     as_currency,
@@ -19,7 +21,7 @@ from .ledger import (
 PLATFORM_BANK_ACCOUNT = "ba_fake_platform"
 
 
-def _external_accounts(fake, account):
+def _external_accounts(fake: FakeStripe, account: str | None) -> list[dict[str, Any]]:
     """The external accounts payouts of ``account`` may go to (default first).
     The platform pays out to a fixed fake bank account."""
     if account is None:
@@ -31,7 +33,7 @@ def _external_accounts(fake, account):
 @route("POST", "/v1/payouts", params={"amount", "currency", "description", "destination",
                                       "metadata", "method", "source_type",
                                       "statement_descriptor"})
-def create_payout(fake, req):
+def create_payout(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     if "amount" not in req.params:
         raise FakeStripeError.required("amount")
@@ -87,7 +89,7 @@ def create_payout(fake, req):
     return po
 
 
-def _find_payout(fake, req):
+def _find_payout(fake: FakeStripe, req: Request) -> dict[str, Any]:
     po = fake.get(req.path_args["id"], req.account, "payout")
     if po is None:
         raise FakeStripeError.missing("payout", req.path_args["id"])
@@ -95,12 +97,12 @@ def _find_payout(fake, req):
 
 
 @route("GET", "/v1/payouts/{id}")
-def retrieve_payout(fake, req):
+def retrieve_payout(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _find_payout(fake, req)
 
 
 @route("POST", "/v1/payouts/{id}", params={"metadata"})
-def update_payout(fake, req):
+def update_payout(fake: FakeStripe, req: Request) -> dict[str, Any]:
     po = _find_payout(fake, req)
     previous = update_fields(po, req, ())
     fake.save(po, req.account)
@@ -109,13 +111,13 @@ def update_payout(fake, req):
     return po
 
 
-def _return_payout_funds(fake, po, account, txn_type):
+def _return_payout_funds(fake: FakeStripe, po: dict[str, Any], account: str | None, txn_type: str) -> str:
     txn = balance_txn(fake, account, txn_type, po["amount"], po["currency"], po["id"])
     return txn["id"]
 
 
 @route("POST", "/v1/payouts/{id}/cancel", params=set())
-def cancel_payout(fake, req):
+def cancel_payout(fake: FakeStripe, req: Request) -> dict[str, Any]:
     po = _find_payout(fake, req)
     if po["status"] != "pending":
         raise FakeStripeError.invalid(
@@ -129,7 +131,7 @@ def cancel_payout(fake, req):
 
 @route("GET", "/v1/payouts", params={"arrival_date", "created", "destination", "ending_before",
                                      "limit", "starting_after", "status"})
-def list_payouts(fake, req):
+def list_payouts(fake: FakeStripe, req: Request) -> dict[str, Any]:
     objs = fake.all("payout", req.account)
     for name in ("status", "destination"):
         if param(req, name):
@@ -141,7 +143,9 @@ def list_payouts(fake, req):
     return fake.list_response(objs, req, "/v1/payouts")
 
 
-def pay_out(fake, payout_id=None, account=None, fail=False):
+def pay_out(
+    fake: FakeStripe, payout_id: str | None = None, account: str | None = None, fail: bool = False
+) -> list[dict[str, Any]]:
     """Test helper: settle ``account``'s pending (or ``in_transit``) payouts —
     all of them, or only ``payout_id`` — as ``paid``, or ``failed`` (funds go
     back to the balance). Emits ``payout.paid`` / ``payout.failed``; returns

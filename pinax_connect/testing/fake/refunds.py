@@ -3,17 +3,21 @@ the balance moves back, and for Connect charges the transfer is reversed
 (``reverse_transfer``) and the application fee refunded
 (``refund_application_fee``) when asked."""
 
+from typing import Any
+
 from .application_fees import refund_application_fee
 from .charge_objects import find_charge
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .disputes import check_refundable, warnings_settled
-from .ledger import as_amount, balance_txn, list_of, merge_metadata, param, prepend, update_fields
+from .ledger import EmitArgs, as_amount, balance_txn, list_of, merge_metadata, param, prepend, update_fields
 from .payment_intent_state import find_payment_intent
 from .transfers import reverse_transfer_funds
 
 
-def create_refund(fake, ch, account, amount=None, reason=None, reverse_transfer=False,
-                  refund_fee=False, metadata=None):
+def create_refund(
+    fake: FakeStripe, ch: dict[str, Any], account: str | None, amount: int | None = None, reason: str | None = None,
+    reverse_transfer: bool = False, refund_fee: bool = False, metadata: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Refund ``amount`` (default: what remains) of a captured charge, with the
     pro-rata transfer reversal and application fee refund when asked."""
     if not ch["captured"]:
@@ -45,9 +49,10 @@ def create_refund(fake, ch, account, amount=None, reason=None, reverse_transfer=
         "source_transfer_reversal": None, "status": "succeeded", "transfer_reversal": None,
     }
     last = amount == remaining
-    later = []
+    later: list[EmitArgs] = []
     if reverse_transfer:
         tr = fake.get(ch["transfer"], None, "transfer")
+        assert tr is not None  # checked above: the charge has a transfer
         left = tr["amount"] - tr["amount_reversed"]
         part = left if last else min(left, tr["amount"] * amount // ch["amount_captured"])
         if part:
@@ -57,6 +62,7 @@ def create_refund(fake, ch, account, amount=None, reason=None, reverse_transfer=
     fake.save(refund, account)
     if refund_fee:
         fee = fake.get(ch["application_fee"], None, "application_fee")
+        assert fee is not None  # checked above: the charge has an application fee
         left = fee["amount"] - fee["amount_refunded"]
         part = left if last else min(left, fee["amount"] * amount // ch["amount_captured"])
         if part:
@@ -76,8 +82,9 @@ def create_refund(fake, ch, account, amount=None, reason=None, reverse_transfer=
 @route("POST", "/v1/refunds", params={
     "amount", "charge", "currency", "customer", "instructions_email", "metadata", "origin",
     "payment_intent", "reason", "refund_application_fee", "reverse_transfer"})
-def create_refund_route(fake, req):
+def create_refund_route(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
+    ch: dict[str, Any] | None
     if param(req, "charge"):
         ch = find_charge(fake, param(req, "charge"), account)
     elif param(req, "payment_intent"):
@@ -108,12 +115,12 @@ def create_refund_route(fake, req):
 
 
 @route("GET", "/v1/refunds/{id}")
-def retrieve_refund(fake, req):
+def retrieve_refund(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return fake.find(req.path_args["id"], req.account, "refund")
 
 
 @route("POST", "/v1/refunds/{id}", params={"metadata"})
-def update_refund(fake, req):
+def update_refund(fake: FakeStripe, req: Request) -> dict[str, Any]:
     account = req.account
     refund = fake.get(req.path_args["id"], account, "refund")
     if refund is None:
@@ -131,6 +138,6 @@ def update_refund(fake, req):
 
 @route("GET", "/v1/refunds", params={"charge", "created", "ending_before", "limit",
                                      "payment_intent", "starting_after"})
-def list_refunds(fake, req):
+def list_refunds(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "refund", "/v1/refunds", req.account, charge=param(req, "charge"),
                    payment_intent=param(req, "payment_intent"))

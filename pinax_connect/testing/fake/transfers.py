@@ -2,9 +2,11 @@
 ``/v1/transfers/{transfer}/reversals``): moving funds from the platform to a
 connected account (with the ``py_`` payment on the destination) and back."""
 
+from typing import Any
+
 from .application_fees import refund_application_fee, update_embedded
 from .charge_objects import find_charge, new_charge
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .disputes import check_reversal_covered
 from .ledger import (
     as_amount,
@@ -21,9 +23,11 @@ from .ledger import (
 )
 
 
-def create_transfer(fake, amount, currency, destination, *, source_transaction=None,
-                    transfer_group=None, description=None, metadata=None, application_fee=0,
-                    incoming=False):
+def create_transfer(
+    fake: FakeStripe, amount: int, currency: str, destination: str, *, source_transaction: str | None = None,
+    transfer_group: str | None = None, description: str | None = None, metadata: dict[str, str] | None = None,
+    application_fee: int = 0, incoming: bool = False,
+) -> dict[str, Any]:
     """Move ``amount`` from the platform to ``destination``: the ``transfer``,
     its balance transactions, and the ``py_`` payment on the connected account
     (whose fee is the destination charge's application fee, if any)."""
@@ -63,7 +67,10 @@ def create_transfer(fake, amount, currency, destination, *, source_transaction=N
     return fake.save(tr)
 
 
-def reverse_transfer_funds(fake, tr, amount, metadata=None, source_refund=None, emit=True):
+def reverse_transfer_funds(
+    fake: FakeStripe, tr: dict[str, Any], amount: int, metadata: dict[str, str] | None = None,
+    source_refund: str | None = None, emit: bool = True,
+) -> dict[str, Any]:
     """Take ``amount`` of a transfer back from the connected account."""
     left = tr["amount"] - tr["amount_reversed"]
     if amount > left:
@@ -94,7 +101,7 @@ def reverse_transfer_funds(fake, tr, amount, metadata=None, source_refund=None, 
 @route("POST", "/v1/transfers", params={"amount", "currency", "description", "destination",
                                         "metadata", "source_transaction", "source_type",
                                         "transfer_group"})
-def create_transfer_route(fake, req):
+def create_transfer_route(fake: FakeStripe, req: Request) -> dict[str, Any]:
     if req.account:
         raise FakeStripeError.invalid(
             None, "Transfers are made by the platform: do not send the Stripe-Account header.")
@@ -135,7 +142,7 @@ def create_transfer_route(fake, req):
     return tr
 
 
-def _find_transfer(fake, req, name="transfer"):
+def _find_transfer(fake: FakeStripe, req: Request, name: str = "transfer") -> dict[str, Any]:
     if req.account:
         raise FakeStripeError.missing("transfer", req.path_args.get(name))
     tr = fake.get(req.path_args[name], None, "transfer")
@@ -145,12 +152,12 @@ def _find_transfer(fake, req, name="transfer"):
 
 
 @route("GET", "/v1/transfers/{transfer}")
-def retrieve_transfer(fake, req):
+def retrieve_transfer(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _find_transfer(fake, req)
 
 
 @route("POST", "/v1/transfers/{transfer}", params={"description", "metadata"})
-def update_transfer(fake, req):
+def update_transfer(fake: FakeStripe, req: Request) -> dict[str, Any]:
     tr = _find_transfer(fake, req)
     previous = update_fields(tr, req, ("description",))
     fake.save(tr)
@@ -161,7 +168,7 @@ def update_transfer(fake, req):
 
 @route("GET", "/v1/transfers", params={"created", "destination", "ending_before", "limit",
                                        "starting_after", "transfer_group"})
-def list_transfers(fake, req):
+def list_transfers(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return list_of(fake, req, "transfer", "/v1/transfers", None,
                    destination=param(req, "destination"),
                    transfer_group=param(req, "transfer_group"))
@@ -169,7 +176,7 @@ def list_transfers(fake, req):
 
 @route("POST", "/v1/transfers/{transfer}/reversals", params={
     "amount", "description", "metadata", "refund_application_fee"})
-def create_reversal(fake, req):
+def create_reversal(fake: FakeStripe, req: Request) -> dict[str, Any]:
     tr = _find_transfer(fake, req)
     left = tr["amount"] - tr["amount_reversed"]
     if left <= 0:
@@ -193,13 +200,13 @@ def create_reversal(fake, req):
 
 @route("GET", "/v1/transfers/{transfer}/reversals", params={"ending_before", "limit",
                                                             "starting_after"})
-def list_reversals(fake, req):
+def list_reversals(fake: FakeStripe, req: Request) -> dict[str, Any]:
     tr = _find_transfer(fake, req)
     return list_of(fake, req, "transfer_reversal", "/v1/transfers/{}/reversals".format(tr["id"]), None,
                    transfer=tr["id"])
 
 
-def _find_reversal(fake, req):
+def _find_reversal(fake: FakeStripe, req: Request) -> tuple[dict[str, Any], dict[str, Any]]:
     tr = _find_transfer(fake, req)
     trr = fake.get(req.path_args["id"], None, "transfer_reversal")
     if trr is None or trr["transfer"] != tr["id"]:
@@ -208,11 +215,11 @@ def _find_reversal(fake, req):
 
 
 @route("GET", "/v1/transfers/{transfer}/reversals/{id}")
-def retrieve_reversal(fake, req):
+def retrieve_reversal(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _find_reversal(fake, req)[1]
 
 
 @route("POST", "/v1/transfers/{transfer}/reversals/{id}", params={"metadata"})
-def update_reversal(fake, req):
+def update_reversal(fake: FakeStripe, req: Request) -> dict[str, Any]:
     tr, trr = _find_reversal(fake, req)
     return update_embedded(fake, tr, trr, "reversals", req)
