@@ -50,7 +50,9 @@ def nest(pairs):
                 if not isinstance(child, dict):
                     child = node[part] = {}
                 node = child
-    return _listify(root, None)
+    # The top level is always a hash of parameter names: ``0=x`` is a parameter named "0", not a list.
+    return {k: _listify(v, k) for k, v in root.items()}
+
 
 
 def _listify(node, name):
