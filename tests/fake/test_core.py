@@ -56,7 +56,6 @@ def test_index_like_top_level_parameter_is_rejected_by_its_name(stripe_client):
 
 
 def test_decode_multipart_separates_files_from_fields():
-
     body = (
         b"--XX\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nidentity_document\r\n"
         b"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"

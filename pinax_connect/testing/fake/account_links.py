@@ -65,7 +65,6 @@ def create_login_link(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 
 def visit_account_link(fake: FakeStripe, token_or_url: str) -> str:
-
     """Follow an account link as the user would: an unused, unexpired link
     completes onboarding and returns its ``return_url``; a used or expired one
     returns its ``refresh_url`` (as Stripe redirects there)."""

@@ -164,7 +164,6 @@ def _apply_schedule(fake: FakeStripe, payouts: dict[str, Any], value: Any) -> No
 def apply_account_params(
     fake: FakeStripe, acct: dict[str, Any], params: dict[str, Any], account_scope: str | None = None
 ) -> dict[str, Any] | None:
-
     """Apply create/update parameters to ``acct`` (a copy). Returns the
     external account to attach (validated, not yet saved) or None."""
     priv = _private(fake, acct["id"])

@@ -74,7 +74,6 @@ def delete_person(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 @route("GET", "/v1/accounts/{account}/persons", params={"ending_before", "limit", "relationship", "starting_after"})
 def list_persons(fake: FakeStripe, req: Request) -> dict[str, Any]:
-
     acct = load_account(fake, req.path_args["account"], req)
     people = persons(fake, acct["id"])
     wanted = req.params.get("relationship") or {}

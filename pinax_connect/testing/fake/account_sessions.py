@@ -57,7 +57,6 @@ def _component(fake: FakeStripe, name: str, raw: Any) -> dict[str, Any]:
 
 @route("POST", "/v1/account_sessions", params={"account", "components"})
 def create_account_session(fake: FakeStripe, req: Request) -> dict[str, Any]:
-
     if req.account:
         # A session is made by the platform about an account, never on one.
         raise FakeStripeError(400, message="Account Sessions cannot be created with the Stripe-Account header.")

@@ -93,7 +93,6 @@ def _settings(fake: FakeStripe, country: str) -> dict[str, Any]:
 
 
 def new_account(fake: FakeStripe, kind: str, country: str, controller: dict[str, Any] | None = None) -> dict[str, Any]:
-
     """A blank account of ``kind`` (custom/express/standard) in ``country``."""
     acct_id = fake.new_id("acct")
     return {
@@ -241,7 +240,6 @@ def touch(fake: FakeStripe, acct_id: str) -> None:
 
 
 def capability(fake: FakeStripe, acct: dict[str, Any], name: str) -> dict[str, Any]:
-
     """The ``capability`` object ``name`` of ``acct``."""
     priv = _private(fake, acct["id"])
     requested_at = priv["caps"].get(name)

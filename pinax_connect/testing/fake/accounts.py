@@ -161,7 +161,6 @@ def platform_account(fake: FakeStripe) -> dict[str, Any]:
 
 
 def _with_args(req: Request, **args: str) -> Request:
-
     clone = copy.copy(req)
     clone.path_args = {**req.path_args, **args}
     return clone

@@ -289,7 +289,6 @@ def create_token(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 
 def _validate_token_params(fake: FakeStripe, kind: str, params: Any, account: str | None) -> None:
-
     """Run the same validation an account/person update would (on scratch data)."""
     if not isinstance(params, dict):
         raise FakeStripeError.invalid(kind, "Invalid object")

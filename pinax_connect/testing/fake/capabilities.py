@@ -55,7 +55,6 @@ def retrieve_capability(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 @route("POST", "/v1/accounts/{account}/capabilities/{capability}", params={"requested"})
 def update_capability(fake: FakeStripe, req: Request) -> dict[str, Any]:
-
     """Request (or un-request) a capability."""
     stored = load_account(fake, req.path_args["account"], req)
     name = _capability_name(req)

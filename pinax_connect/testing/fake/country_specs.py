@@ -50,7 +50,6 @@ def retrieve_country_spec(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 @route("GET", "/v1/country_specs", params={"ending_before", "limit", "starting_after"})
 def list_country_specs(fake: FakeStripe, req: Request) -> dict[str, Any]:
-
     # Alphabetical, as Stripe lists them (list_response pages newest-first).
     specs = [spec(c) for c in countries.COUNTRIES.values()]
     return fake.list_response(list(reversed(specs)), req, "/v1/country_specs")

@@ -27,5 +27,4 @@ def list_events(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 @route("GET", "/v1/events/{id}")
 def retrieve_event(fake: FakeStripe, req: Request) -> dict[str, Any]:
-
     return fake.find(req.path_args["id"], req.account, "event")

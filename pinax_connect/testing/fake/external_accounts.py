@@ -170,7 +170,6 @@ def delete_external_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 @route("GET", "/v1/accounts/{account}/external_accounts", params={"ending_before", "limit", "object", "starting_after"})
 def list_external_accounts(fake: FakeStripe, req: Request) -> dict[str, Any]:
-
     acct = load_account(fake, req.path_args["account"], req)
     objs = externals(fake, acct["id"])
     kind = req.params.get("object")

@@ -111,7 +111,6 @@ def retrieve_file(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 @route("GET", "/v1/files", params={"created", "ending_before", "limit", "purpose", "starting_after"})
 def list_files(fake: FakeStripe, req: Request) -> dict[str, Any]:
-
     files = fake.all("file", req.account)
     purpose = req.params.get("purpose")
     if purpose:

@@ -74,7 +74,6 @@ def oauth_deauthorize(fake: FakeStripe, req: Request) -> dict[str, Any]:
             f"This application is not connected to stripe account {account_id}, or that account does not exist.",
         )
     deauthorize(fake, acct["id"])  # the account stripe_user_id names
-
     return {"stripe_user_id": account_id}
 
 
@@ -120,7 +119,6 @@ def connect_standard_account(fake: FakeStripe, email: str | None = None, country
     commit(fake, acct)
     complete_onboarding(fake, acct["id"])
     return cast("dict[str, Any]", fake.get(acct["id"], None, "account"))  # just committed
-
 
 
 for _helper in (deauthorize, oauth_code, client_id):

@@ -50,7 +50,6 @@ def _fill_person(person: dict[str, Any], country: str, relationship: dict[str, A
 
 
 def complete_onboarding(fake: FakeStripe, account_id: str) -> dict[str, Any]:
-
     """Play the Stripe-hosted onboarding to the end: fill in whatever the
     account lacks with test data, add a test bank account if it has none,
     accept the ToS and clear raised requirements. Emits the events Stripe

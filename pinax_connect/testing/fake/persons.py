@@ -378,7 +378,6 @@ def apply_company(
 
 
 def sanitize(params: Any) -> Any:
-
     """Parameters with every sensitive value replaced by a marker, for tokens."""
     if isinstance(params, dict):
         return {k: (REDACTED if k in SENSITIVE and v != "" else sanitize(v)) for k, v in params.items()}

@@ -24,7 +24,6 @@ ROLE_FLAGS = countries.ROLE_FLAGS
 # (keyed by ``str``; ``Any`` because it is looked up with ``obj.get("id")``, None for a hash without an id).
 Documents = Mapping[Any, Collection[str]]
 
-
 # A requirement on a sensitive field is met by its "provided" flag, since the
 # value itself is never kept.
 _ALIASES = {
@@ -238,8 +237,6 @@ def person_requirements(
     """A person's own ``requirements`` hash (relative paths); ``individual`` for the
     person of an individual account."""
     missing = individual_missing if individual else person_missing
-
-
     due = missing(person, country, documents=documents)
     due += [f for f in raised_fields if not present(person, f) and f not in due]
     later = _unique(due + missing(person, country, eventually=True, documents=documents))
