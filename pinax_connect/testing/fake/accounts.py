@@ -5,7 +5,7 @@ derived fields are recomputed by :mod:`.account_state`."""
 
 import copy
 import re
-from typing import Any
+from typing import Any, cast
 
 from . import country_specs
 from .account_params import CREATE_PARAMS, UPDATE_PARAMS, _kind_from_controller, apply_account_params
@@ -28,7 +28,7 @@ ACCOUNT_TYPES = ("custom", "express", "standard")
 
 
 @route("POST", "/v1/accounts", params=CREATE_PARAMS)
-def create_account(fake: FakeStripe, req: Request) -> dict[str, Any] | None:
+def create_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Create a connected account (custom, express or standard)."""
     p = req.params
     if req.account:
@@ -65,15 +65,15 @@ def create_account(fake: FakeStripe, req: Request) -> dict[str, Any] | None:
     if external is not None:
         attach_external(fake, acct["id"], external)
         touch(fake, acct["id"])
-    return fake.get(acct["id"], None, "account")
+    return cast("dict[str, Any]", fake.get(acct["id"], None, "account"))  # just committed
 
 
 @route("GET", "/v1/accounts/{account}")
-def retrieve_account(fake: FakeStripe, req: Request) -> dict[str, Any] | None:
+def retrieve_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Retrieve an account (the platform, or the account itself)."""
     acct = load_account(fake, req.path_args["account"], req)
     _refresh_clock_dependent(fake, acct)
-    return fake.get(acct["id"], None, "account")
+    return cast("dict[str, Any]", fake.get(acct["id"], None, "account"))  # load_account found it
 
 
 def _refresh_clock_dependent(fake: FakeStripe, acct: dict[str, Any]) -> None:
@@ -138,7 +138,7 @@ def reject_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 
 @route("GET", "/v1/account")
-def retrieve_own_account(fake: FakeStripe, req: Request) -> dict[str, Any] | None:
+def retrieve_own_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """The account of the API key (the platform), or the Stripe-Account one."""
     if req.account:
         return retrieve_account(fake, _with_args(req, account=req.account))

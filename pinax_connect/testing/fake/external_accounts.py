@@ -76,7 +76,7 @@ def attach_external(
 
 @route("POST", "/v1/accounts/{account}/external_accounts",
        params={"bank_account", "default_for_currency", "external_account", "metadata"})
-def create_external_account(fake: FakeStripe, req: Request) -> dict[str, Any] | None:
+def create_external_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Add a bank account or debit card for payouts."""
     acct = load_account(fake, req.path_args["account"], req)
     p = req.params
@@ -90,7 +90,7 @@ def create_external_account(fake: FakeStripe, req: Request) -> dict[str, Any] | 
     make_default = fake.to_bool(p["default_for_currency"], "default_for_currency") if "default_for_currency" in p else None
     attach_external(fake, acct["id"], obj, make_default=make_default)
     touch(fake, acct["id"])
-    return fake.get(obj["id"], acct["id"])
+    return cast("dict[str, Any]", fake.get(obj["id"], acct["id"]))  # just attached
 
 
 def _load_external(fake: FakeStripe, req: Request) -> tuple[dict[str, Any], dict[str, Any]]:
