@@ -26,10 +26,15 @@ import os
 import pickle
 import re
 import tempfile
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from .fake.routing import _Route
+from .fake.wire import RequestRecord
 
 __all__ = [
     "MARKER",
@@ -50,7 +55,7 @@ __all__ = [
 SPEC_ENV = "PINAX_CONNECT_STRIPE_SPEC"
 MARKER = "spec_conformance"
 # Where the conformance tests leave their summary lines for the terminal report.
-SUMMARY_KEY = pytest.StashKey[list]()
+SUMMARY_KEY = pytest.StashKey[list[str]]()
 
 # Paths that are not part of Stripe's OpenAPI spec: OAuth lives on
 # connect.stripe.com and is documented separately.
@@ -66,7 +71,7 @@ NEWER_THAN_SPEC = {
 }
 
 
-def declared_by_stripe_python(params_class, name):
+def declared_by_stripe_python(params_class: str, name: str) -> bool:
     """Whether ``stripe.params.<params_class>`` declares parameter ``name``."""
     import stripe.params
 
@@ -74,7 +79,7 @@ def declared_by_stripe_python(params_class, name):
     return cls is not None and name in getattr(cls, "__annotations__", {})
 
 
-def _newer_than_spec(method, pattern, name):
+def _newer_than_spec(method: str, pattern: str, name: str) -> bool:
     params_class = NEWER_THAN_SPEC.get((method, pattern, name))
     return params_class is not None and declared_by_stripe_python(params_class, name)
 
@@ -90,7 +95,7 @@ CONDITIONAL_PROPERTIES = {
 }
 
 
-def default_spec_path(repo_root):
+def default_spec_path(repo_root: str | os.PathLike[str]) -> Path:
     """``$PINAX_CONNECT_STRIPE_SPEC``, else ``<repo_root>/../shared/stripe-openapi/spec3.yaml``."""
     override = os.environ.get(SPEC_ENV)
     if override:
@@ -98,14 +103,16 @@ def default_spec_path(repo_root):
     return Path(repo_root).resolve().parent / "shared" / "stripe-openapi" / "spec3.yaml"
 
 
-def _cache_file(path, cache_dir):
+def _cache_file(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str]) -> Path:
     stat = os.stat(path)
     key = f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     return Path(cache_dir) / (f"stripe-spec-{digest}.pickle")
 
 
-def load_spec(path, cache_dir=None):
+def load_spec(
+    path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
+) -> tuple[dict[str, Any], bool]:
     """The parsed spec at ``path`` (needs PyYAML), from the pickle cache when
     the file's size and mtime did not change. ``cache_dir`` defaults to
     ``<tmp>/pinax_connect``. Returns ``(spec, from_cache)``."""
@@ -133,13 +140,13 @@ def load_spec(path, cache_dir=None):
     return spec, False
 
 
-def _shape(template):
+def _shape(template: str) -> str:
     """``/v1/accounts/{account}/persons/{id}`` -> ``/v1/accounts/{}/persons/{}``:
     placeholders match by position, whatever their names."""
     return re.sub(r"\{[^}/]+\}", "{}", template)
 
 
-def _operation_params(operation):
+def _operation_params(operation: Mapping[str, Any]) -> set[str]:
     names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
     content = (operation.get("requestBody") or {}).get("content") or {}
     for media in content.values():
@@ -147,7 +154,7 @@ def _operation_params(operation):
     return names
 
 
-def spec_operations(spec):
+def spec_operations(spec: Mapping[str, Any]) -> dict[tuple[str, str], tuple[str, set[str]]]:
     """``{(METHOD, path shape): (spec path, {known top-level params})}``."""
     ops = {}
     for path, item in spec["paths"].items():
@@ -162,21 +169,27 @@ class Report:
     """What a check looked at and what it found wrong."""
 
     checked: int = 0
-    skipped: dict = field(default_factory=dict)  # reason -> count
-    operations: set = field(default_factory=set)
-    problems: list = field(default_factory=list)  # human-readable lines
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    operations: set[tuple[str, str]] = field(default_factory=set)  # (method, spec path)
+    problems: list[str] = field(default_factory=list)  # human-readable lines
 
-    def skip(self, reason):
+    def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
-def _allowed_by_fake(route_params, name):
+# What check_requests found: (method, route pattern, parameter or None for the path, example path).
+Finding = tuple[str, str, str | None, str]
+
+
+def _allowed_by_fake(route_params: Collection[str] | None, name: str) -> bool:
     # A parameter the route's allow-list rejects got Stripe's own 400
     # "Received unknown parameter": the fake behaved like Stripe.
     return route_params is None or name in route_params or name == "expand"
 
 
-def check_requests(records, spec, routes):
+def check_requests(
+    records: Iterable[RequestRecord], spec: Mapping[str, Any], routes: Iterable[_Route]
+) -> tuple[Report, list[Finding], list[Finding]]:
     """Check request records (``FakeStripe.distinct_requests()``) against the spec.
 
     Returns ``(report, unknown_paths, unknown_params)``; the last two are
@@ -185,7 +198,9 @@ def check_requests(records, spec, routes):
     ops = spec_operations(spec)
     route_params = {(r.method, r.pattern): r.params for r in routes}
     report = Report()
-    unknown_paths, unknown_params, seen = [], [], set()
+    unknown_paths: list[Finding] = []
+    unknown_params: list[Finding] = []
+    seen: set[tuple[str, str] | tuple[tuple[str, str], str]] = set()  # operations, (operation, parameter)s
     for rec in records:
         if rec.route_pattern is None:
             report.skip("no route in the fake (answered 404 like Stripe)")
@@ -220,7 +235,7 @@ def check_requests(records, spec, routes):
     return report, unknown_paths, unknown_params
 
 
-def check_route_params(spec, routes):
+def check_route_params(spec: Mapping[str, Any], routes: Iterable[_Route]) -> list[str]:
     """Every parameter a fake route accepts must exist in the spec for that
     operation (so the fake never accepts what Stripe would reject).
     Returns a list of problem lines."""
@@ -242,7 +257,10 @@ def check_route_params(spec, routes):
     return problems
 
 
-def check_objects(returned_keys, spec, gaps=None):
+def check_objects(
+    returned_keys: Mapping[str, Collection[str]], spec: Mapping[str, Any],
+    gaps: Mapping[str, Mapping[str | None, str]] | None = None,
+) -> tuple[Report, list[tuple[str, str]]]:
     """Compare ``FakeStripe.returned_keys`` (type -> keys every returned object
     of that type had) with the spec's schemas; ``gaps`` (``FakeStripe.shape_gaps``)
     says where a key went missing. Returns ``(report, missing)`` with
@@ -268,7 +286,7 @@ def check_objects(returned_keys, spec, gaps=None):
     return report, missing
 
 
-def move_conformance_last(items):
+def move_conformance_last(items: list[pytest.Item]) -> None:
     """Reorder collected ``items`` in place: those marked ``spec_conformance``
     run after every other test (call from ``pytest_collection_modifyitems``
     with ``trylast=True``, so random-order plugins shuffle first)."""

@@ -43,6 +43,18 @@ def test_decode_form_nests_brackets_lists_and_expand():
     }
 
 
+def test_decode_form_keeps_index_like_top_level_names_as_parameters():
+    assert decode_form("0=a&1=b") == {"0": "a", "1": "b"}
+
+
+def test_index_like_top_level_parameter_is_rejected_by_its_name(stripe_client):
+    # Stripe answers "Received unknown parameter: 0" (not the value, and not a crash).
+    with pytest.raises(stripe.InvalidRequestError) as exc:
+        stripe_client.v1.events.list({"0": "x"})
+    assert exc.value.param == "0"
+    assert "Received unknown parameter: 0" in exc.value.user_message
+
+
 def test_decode_multipart_separates_files_from_fields():
     body = (
         b"--XX\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nidentity_document\r\n"

@@ -4,9 +4,10 @@
 ``fake.visit_account_link()``, which follows a link as the seller would."""
 
 import re
+from typing import Any
 
 from .account_state import _conn, _private, is_custom, load_account
-from .core import FakeStripe, FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .core import reject_unknown as _unknown
 from .onboarding import complete_onboarding
 
@@ -14,7 +15,7 @@ _HTTP_URL = re.compile(r"^https?://\S+$", re.I)
 
 
 @route("POST", "/v1/account_links", params={"account", "collect", "collection_options", "refresh_url", "return_url", "type"})
-def create_account_link(fake, req):
+def create_account_link(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """A single-use link to Stripe-hosted onboarding (served by the example site
     at ``state["hosted_base_url"] + "/account_link/<token>"``)."""
     p = req.params
@@ -49,7 +50,7 @@ def create_account_link(fake, req):
 
 
 @route("POST", "/v1/accounts/{account}/login_links", params=set())
-def create_login_link(fake, req):
+def create_login_link(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """A login link to the Express dashboard (Express accounts only)."""
     acct = load_account(fake, req.path_args["account"], req)
     if acct["type"] != "express":
@@ -63,7 +64,7 @@ def create_login_link(fake, req):
             "url": "{}/express/{}/{}".format(fake.state["hosted_base_url"], acct["id"], token)}
 
 
-def visit_account_link(fake, token_or_url):
+def visit_account_link(fake: FakeStripe, token_or_url: str) -> str:
     """Follow an account link as the user would: an unused, unexpired link
     completes onboarding and returns its ``return_url``; a used or expired one
     returns its ``refresh_url`` (as Stripe redirects there)."""

@@ -4,12 +4,13 @@
 ``account_token`` and ``external_account``, validated as Stripe validates them."""
 
 import re
+from typing import Any
 
 from . import banking
 from . import persons as persons_mod
 from .account_state import _controller, _private, _text, is_custom
 from .capabilities import CAPABILITIES, _request_capability
-from .core import FakeStripeError
+from .core import FakeStripe, FakeStripeError
 from .core import param_path as _p
 from .core import reject_unknown as _unknown
 from .external_accounts import _external_from_param
@@ -29,7 +30,7 @@ _PROFILE_KEYS = {
 _URL = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.I)
 
 
-def _kind_from_controller(fake, controller):
+def _kind_from_controller(fake: FakeStripe, controller: Any) -> tuple[str, dict[str, Any]]:
     _unknown({"fees", "losses", "requirement_collection", "stripe_dashboard", "application"}, controller, "controller")
     dashboard = (controller.get("stripe_dashboard") or {}).get("type") or "full"
     collection = controller.get("requirement_collection") or ("application" if dashboard == "none" else "stripe")
@@ -54,7 +55,7 @@ def _kind_from_controller(fake, controller):
     return kind, ctl
 
 
-def _apply_profile(fake, acct, value):
+def _apply_profile(fake: FakeStripe, acct: dict[str, Any], value: Any) -> None:
     _unknown(_PROFILE_KEYS, value, "business_profile")
     profile = acct["business_profile"]
     for key, v in value.items():
@@ -78,7 +79,7 @@ def _apply_profile(fake, acct, value):
             profile[key] = _text(v)
 
 
-def _apply_capabilities(fake, priv, value, kind):
+def _apply_capabilities(fake: FakeStripe, priv: dict[str, Any], value: Any, kind: str) -> None:
     _unknown(CAPABILITIES, value, "capabilities")
     for name, spec in value.items():
         _unknown({"requested"}, spec, _p("capabilities", name))
@@ -86,7 +87,7 @@ def _apply_capabilities(fake, priv, value, kind):
             _request_capability(fake, priv, name, fake.to_bool(spec["requested"], _p("capabilities", name, "requested")))
 
 
-def _apply_tos(fake, acct, value):
+def _apply_tos(fake: FakeStripe, acct: dict[str, Any], value: Any) -> None:
     if not is_custom(acct):
         raise FakeStripeError.invalid(
             "tos_acceptance",
@@ -106,7 +107,7 @@ def _apply_tos(fake, acct, value):
             tos[key] = _text(v)
 
 
-def _merge_settings(fake, acct, value):
+def _merge_settings(fake: FakeStripe, acct: dict[str, Any], value: Any) -> None:
     _unknown(set(acct["settings"]), value, "settings")
     for section, changes in value.items():
         param = _p("settings", section)
@@ -132,7 +133,7 @@ def _merge_settings(fake, acct, value):
                 target[key] = _text(v)
 
 
-def _apply_schedule(fake, payouts, value):
+def _apply_schedule(fake: FakeStripe, payouts: dict[str, Any], value: Any) -> None:
     param = "settings[payouts][schedule]"
     _unknown({"delay_days", "interval", "monthly_anchor", "weekly_anchor"}, value, param)
     schedule = dict(payouts["schedule"])
@@ -160,7 +161,9 @@ def _apply_schedule(fake, payouts, value):
     payouts["schedule"] = schedule
 
 
-def apply_account_params(fake, acct, params, account_scope=None):
+def apply_account_params(
+    fake: FakeStripe, acct: dict[str, Any], params: dict[str, Any], account_scope: str | None = None
+) -> dict[str, Any] | None:
     """Apply create/update parameters to ``acct`` (a copy). Returns the
     external account to attach (validated, not yet saved) or None."""
     priv = _private(fake, acct["id"])

@@ -3,16 +3,17 @@
 A person's shape and validation are in :mod:`.persons`."""
 
 import copy
+from typing import Any, cast
 
 from . import banking
 from . import persons as persons_mod
 from .account_state import load_account, persons, touch
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .core import param_path as _p
 from .core import reject_unknown as _unknown
 
 
-def _person_params(fake, req, acct):
+def _person_params(fake: FakeStripe, req: Request, acct: dict[str, Any]) -> dict[str, Any]:
     params = dict(req.params)
     token_id = params.pop("person_token", None)
     if token_id:
@@ -22,19 +23,19 @@ def _person_params(fake, req, acct):
 
 
 @route("POST", "/v1/accounts/{account}/persons", params=persons_mod.PERSON_PARAMS | {"person_token"})
-def create_person(fake, req):
+def create_person(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Add a person (representative, owner, director, executive) to an account."""
     stored = load_account(fake, req.path_args["account"], req)
     person = persons_mod.blank_person(fake, stored["id"])
     persons_mod.apply_person(fake, person, _person_params(fake, req, stored), "", stored["country"], stored["id"])
     fake.save(person, stored["id"])
     touch(fake, stored["id"])
-    person = fake.get(person["id"], stored["id"], "person")
+    person = cast("dict[str, Any]", fake.get(person["id"], stored["id"], "person"))  # just saved
     fake.emit("person.created", person, account=stored["id"])
     return person
 
 
-def _load_person(fake, req):
+def _load_person(fake: FakeStripe, req: Request) -> tuple[dict[str, Any], dict[str, Any]]:
     acct = load_account(fake, req.path_args["account"], req)
     person = fake.get(req.path_args["person"], acct["id"], "person")
     if person is None or person.get("account") != acct["id"]:
@@ -43,19 +44,19 @@ def _load_person(fake, req):
 
 
 @route("GET", "/v1/accounts/{account}/persons/{person}")
-def retrieve_person(fake, req):
+def retrieve_person(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _load_person(fake, req)[1]
 
 
 @route("POST", "/v1/accounts/{account}/persons/{person}", params=persons_mod.PERSON_PARAMS | {"person_token"})
-def update_person(fake, req):
+def update_person(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Update a person; emits ``person.updated`` with previous attributes."""
     acct, stored = _load_person(fake, req)
     person = copy.deepcopy(stored)
     persons_mod.apply_person(fake, person, _person_params(fake, req, acct), "", acct["country"], acct["id"])
     fake.save(person, acct["id"])
     touch(fake, acct["id"])
-    person = fake.get(person["id"], acct["id"], "person")
+    person = cast("dict[str, Any]", fake.get(person["id"], acct["id"], "person"))  # just saved
     changed = {k: stored[k] for k in person if person[k] != stored.get(k)}
     if changed:
         fake.emit("person.updated", person, account=acct["id"], previous_attributes=changed)
@@ -63,7 +64,7 @@ def update_person(fake, req):
 
 
 @route("DELETE", "/v1/accounts/{account}/persons/{person}")
-def delete_person(fake, req):
+def delete_person(fake: FakeStripe, req: Request) -> dict[str, Any]:
     acct, person = _load_person(fake, req)
     fake.remove(person["id"], acct["id"])
     fake.emit("person.deleted", person, account=acct["id"])
@@ -72,7 +73,7 @@ def delete_person(fake, req):
 
 
 @route("GET", "/v1/accounts/{account}/persons", params={"ending_before", "limit", "relationship", "starting_after"})
-def list_persons(fake, req):
+def list_persons(fake: FakeStripe, req: Request) -> dict[str, Any]:
     acct = load_account(fake, req.path_args["account"], req)
     people = persons(fake, acct["id"])
     wanted = req.params.get("relationship") or {}

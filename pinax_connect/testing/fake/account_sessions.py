@@ -6,8 +6,9 @@ retrieve or list endpoint), so neither does the fake: each call returns a new
 session that expires after 30 minutes, as Stripe's do.
 """
 import secrets
+from typing import Any
 
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .ledger import find_account
 
 EXPIRES_AFTER = 30 * 60
@@ -33,7 +34,7 @@ COMPONENTS = {
 }
 
 
-def _component(fake, name, raw):
+def _component(fake: FakeStripe, name: str, raw: Any) -> dict[str, Any]:
     where = f"components[{name}]"
     if not isinstance(raw, dict):
         raise FakeStripeError.invalid(where, "Invalid object")
@@ -55,7 +56,7 @@ def _component(fake, name, raw):
 
 
 @route("POST", "/v1/account_sessions", params={"account", "components"})
-def create_account_session(fake, req):
+def create_account_session(fake: FakeStripe, req: Request) -> dict[str, Any]:
     if req.account:
         # A session is made by the platform about an account, never on one.
         raise FakeStripeError(400, message="Account Sessions cannot be created with the Stripe-Account header.")

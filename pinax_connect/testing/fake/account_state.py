@@ -13,10 +13,13 @@ in :mod:`.accounts`, :mod:`.capabilities`, :mod:`.account_persons` and
 """
 
 import copy
+from typing import Any, TypeVar
 
 from . import persons as persons_mod
 from . import requirements as reqs
-from .core import FakeStripeError
+from .core import FakeStripe, FakeStripeError, Request
+
+_T = TypeVar("_T")
 
 TEST_PLATFORM_NAME = "Pinax Connect Test Platform"
 
@@ -25,20 +28,20 @@ TEST_PLATFORM_NAME = "Pinax Connect Test Platform"
 # Private bookkeeping
 
 
-def _conn(fake):
+def _conn(fake: FakeStripe) -> dict[str, Any]:
     return fake.state.setdefault(
         "connect",
         {"accounts": {}, "account_links": {}, "oauth_codes": {}, "refresh_tokens": {}, "platform": None},
     )
 
 
-def _private(fake, acct_id):
+def _private(fake: FakeStripe, acct_id: str) -> dict[str, Any]:
     return _conn(fake)["accounts"].setdefault(
         acct_id, {"caps": {}, "raised": None, "onboarded": False, "rejected": None}
     )
 
 
-def _text(value):
+def _text(value: _T) -> _T | None:
     return None if value == "" else value
 
 
@@ -46,8 +49,8 @@ def _text(value):
 # Shapes
 
 
-def _controller(kind):
-    base = {"is_controller": True, "type": "application"}
+def _controller(kind: str) -> dict[str, Any]:
+    base: dict[str, Any] = {"is_controller": True, "type": "application"}
     if kind == "custom":
         base.update(fees={"payer": "application"}, losses={"payments": "application"},
                     requirement_collection="application", stripe_dashboard={"type": "none"})
@@ -60,7 +63,7 @@ def _controller(kind):
     return base
 
 
-def _settings(fake, country):
+def _settings(fake: FakeStripe, country: str) -> dict[str, Any]:
     return {
         "bacs_debit_payments": {"display_name": None, "service_user_number": None},
         "branding": {"icon": None, "logo": None, "primary_color": None, "secondary_color": None},
@@ -89,7 +92,7 @@ def _settings(fake, country):
     }
 
 
-def new_account(fake, kind, country, controller=None):
+def new_account(fake: FakeStripe, kind: str, country: str, controller: dict[str, Any] | None = None) -> dict[str, Any]:
     """A blank account of ``kind`` (custom/express/standard) in ``country``."""
     acct_id = fake.new_id("acct")
     return {
@@ -123,7 +126,7 @@ def new_account(fake, kind, country, controller=None):
     }
 
 
-def is_custom(acct):
+def is_custom(acct: dict[str, Any]) -> bool:
     return acct["controller"].get("requirement_collection") == "application"
 
 
@@ -131,18 +134,18 @@ def is_custom(acct):
 # Loading and committing
 
 
-def externals(fake, acct_id):
+def externals(fake: FakeStripe, acct_id: str) -> list[dict[str, Any]]:
     """The account's external accounts (bank accounts and debit cards), oldest first."""
     found = [o for t in ("bank_account", "card") for o in fake.all(t, acct_id)
              if o.get("account") == acct_id and not o.get("customer")]
     return sorted(found, key=lambda o: o["id"].split("_")[-1])
 
 
-def persons(fake, acct_id):
+def persons(fake: FakeStripe, acct_id: str) -> list[dict[str, Any]]:
     return [p for p in fake.all("person", acct_id) if p.get("account") == acct_id]
 
 
-def load_account(fake, acct_id, req=None):
+def load_account(fake: FakeStripe, acct_id: str, req: Request | None = None) -> dict[str, Any]:
     """The stored account, visible to the caller, else 404."""
     acct = fake.get(acct_id, None, "account")
     header = req.account if req is not None else None
@@ -151,7 +154,7 @@ def load_account(fake, acct_id, req=None):
     return acct
 
 
-def _capability_status(acct, priv, requirements):
+def _capability_status(acct: dict[str, Any], priv: dict[str, Any], requirements: dict[str, Any]) -> str:
     if priv["rejected"]:
         return "inactive"
     if not is_custom(acct) and not priv["onboarded"]:
@@ -165,7 +168,7 @@ def _capability_status(acct, priv, requirements):
     return "active"
 
 
-def refresh(fake, acct):
+def refresh(fake: FakeStripe, acct: dict[str, Any]) -> dict[str, Any]:
     """Recompute every derived field of ``acct`` (in place) and its persons."""
     priv = _private(fake, acct["id"])
     people = persons(fake, acct["id"])
@@ -206,7 +209,7 @@ def refresh(fake, acct):
     return acct
 
 
-def commit(fake, acct, before=None):
+def commit(fake: FakeStripe, acct: dict[str, Any], before: dict[str, Any] | None = None) -> dict[str, Any]:
     """Refresh and store ``acct``; when ``before`` (its previous version) is
     given, emit ``account.updated`` (and ``capability.updated`` for capability
     status changes) if anything changed."""
@@ -225,7 +228,7 @@ def commit(fake, acct, before=None):
     return acct
 
 
-def touch(fake, acct_id):
+def touch(fake: FakeStripe, acct_id: str) -> None:
     """Re-commit an account after one of its sub-resources changed."""
     stored = fake.get(acct_id, None, "account")
     if stored is not None:
@@ -236,7 +239,7 @@ def touch(fake, acct_id):
 # Capability objects
 
 
-def capability(fake, acct, name):
+def capability(fake: FakeStripe, acct: dict[str, Any], name: str) -> dict[str, Any]:
     """The ``capability`` object ``name`` of ``acct``."""
     priv = _private(fake, acct["id"])
     requested_at = priv["caps"].get(name)

@@ -5,6 +5,7 @@ derived fields are recomputed by :mod:`.account_state`."""
 
 import copy
 import re
+from typing import Any, cast
 
 from . import country_specs
 from .account_params import CREATE_PARAMS, UPDATE_PARAMS, _kind_from_controller, apply_account_params
@@ -20,14 +21,14 @@ from .account_state import (
     touch,
 )
 from .capabilities import _request_capability
-from .core import FakeStripe, FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .external_accounts import attach_external
 
 ACCOUNT_TYPES = ("custom", "express", "standard")
 
 
 @route("POST", "/v1/accounts", params=CREATE_PARAMS)
-def create_account(fake, req):
+def create_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Create a connected account (custom, express or standard)."""
     p = req.params
     if req.account:
@@ -64,18 +65,18 @@ def create_account(fake, req):
     if external is not None:
         attach_external(fake, acct["id"], external)
         touch(fake, acct["id"])
-    return fake.get(acct["id"], None, "account")
+    return cast("dict[str, Any]", fake.get(acct["id"], None, "account"))  # just committed
 
 
 @route("GET", "/v1/accounts/{account}")
-def retrieve_account(fake, req):
+def retrieve_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Retrieve an account (the platform, or the account itself)."""
     acct = load_account(fake, req.path_args["account"], req)
     _refresh_clock_dependent(fake, acct)
-    return fake.get(acct["id"], None, "account")
+    return cast("dict[str, Any]", fake.get(acct["id"], None, "account"))  # load_account found it
 
 
-def _refresh_clock_dependent(fake, acct):
+def _refresh_clock_dependent(fake: FakeStripe, acct: dict[str, Any]) -> None:
     # A requirement deadline may have passed since the last write: Stripe
     # would have moved the fields to past_due and said so with an event.
     snapshot = copy.deepcopy(acct)
@@ -85,7 +86,7 @@ def _refresh_clock_dependent(fake, acct):
 
 
 @route("POST", "/v1/accounts/{account}", params=UPDATE_PARAMS)
-def update_account(fake, req):
+def update_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Update an account; emits ``account.updated`` with previous attributes."""
     stored = load_account(fake, req.path_args["account"], req)
     before = copy.deepcopy(stored)
@@ -102,7 +103,7 @@ def update_account(fake, req):
 
 
 @route("DELETE", "/v1/accounts/{account}")
-def delete_account(fake, req):
+def delete_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Delete a connected account (test mode allows any type)."""
     acct = load_account(fake, req.path_args["account"], req)
     if req.account:
@@ -113,7 +114,7 @@ def delete_account(fake, req):
 
 
 @route("GET", "/v1/accounts", params={"created", "ending_before", "limit", "starting_after"})
-def list_accounts(fake, req):
+def list_accounts(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """List the platform's connected accounts, newest first."""
     if req.account:
         raise FakeStripeError(400, message="This endpoint is only available to platforms: do not pass a Stripe-Account header.")
@@ -123,7 +124,7 @@ def list_accounts(fake, req):
 
 
 @route("POST", "/v1/accounts/{account}/reject", params={"reason"})
-def reject_account(fake, req):
+def reject_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Reject a custom/express account for ``reason`` (fraud, terms_of_service, other)."""
     stored = load_account(fake, req.path_args["account"], req)
     if not is_custom(stored) and stored["type"] != "express":
@@ -137,14 +138,14 @@ def reject_account(fake, req):
 
 
 @route("GET", "/v1/account")
-def retrieve_own_account(fake, req):
+def retrieve_own_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """The account of the API key (the platform), or the Stripe-Account one."""
     if req.account:
         return retrieve_account(fake, _with_args(req, account=req.account))
     return platform_account(fake)
 
 
-def platform_account(fake):
+def platform_account(fake: FakeStripe) -> dict[str, Any]:
     """The platform's own (fully enabled, standard) account."""
     conn = _conn(fake)
     if conn["platform"] is None:
@@ -159,7 +160,7 @@ def platform_account(fake):
     return conn["platform"]
 
 
-def _with_args(req, **args):
+def _with_args(req: Request, **args: str) -> Request:
     clone = copy.copy(req)
     clone.path_args = {**req.path_args, **args}
     return clone

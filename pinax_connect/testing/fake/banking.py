@@ -8,6 +8,8 @@ failure code (``no_account``, ``account_closed``...). Test cards live in
 :mod:`.cards`; their behaviour follows the card's fingerprint.
 """
 
+from collections.abc import Collection
+from typing import Any
 
 from ... import countries
 from . import (
@@ -16,7 +18,7 @@ from . import (
 )
 from . import persons as persons_mod
 from .cards import fingerprint
-from .core import REDACTED, FakeStripeError, route
+from .core import REDACTED, FakeStripe, FakeStripeError, Request, route
 from .core import reject_unknown as _unknown
 from .requirements import default_currency
 
@@ -52,17 +54,17 @@ _CARD_KEYS = {
 }
 
 
-def aba_valid(routing):
+def aba_valid(routing: str) -> bool:
     """ABA routing number: 9 digits with the 3-7-1 checksum."""
     return countries.aba_is_valid(routing)
 
 
-def iban_valid(iban):
+def iban_valid(iban: str | None) -> bool:
     """IBAN: the country's length and the mod-97 checksum."""
     return countries.iban_is_valid((iban or "").replace(" ", "").upper())
 
 
-def luhn_valid(number):
+def luhn_valid(number: str) -> bool:
     if not number.isdigit() or not 12 <= len(number) <= 19:
         return False
     total = 0
@@ -87,7 +89,7 @@ _ROUTING_MESSAGES = {
 }
 
 
-def check_bank_details(country, routing, number, param):
+def check_bank_details(country: str, routing: str | None, number: str, param: str) -> str:
     """Refuse bank details that do not fit ``country``'s format (see
     :mod:`pinax_connect.countries`), with Stripe's codes and params; returns the
     account number as stored (IBANs upper-cased)."""
@@ -118,7 +120,7 @@ def check_bank_details(country, routing, number, param):
     return number
 
 
-def new_bank_account(fake, raw, param, default_country="US"):
+def new_bank_account(fake: FakeStripe, raw: Any, param: str, default_country: str = "US") -> dict[str, Any]:
     """Validate raw bank details and return a ``bank_account`` object (no
     ``account`` yet). Raises 400 with ``param[routing_number]`` /
     ``param[account_number]`` like Stripe."""
@@ -163,11 +165,11 @@ def new_bank_account(fake, raw, param, default_country="US"):
     return bank
 
 
-def _bank_requirements():
+def _bank_requirements() -> dict[str, Any]:
     return {"currently_due": [], "errors": [], "past_due": [], "pending_verification": []}
 
 
-def new_card(fake, raw, param):
+def new_card(fake: FakeStripe, raw: Any, param: str) -> dict[str, Any]:
     """Validate raw card details and return a ``card`` object (number kept only
     as ``last4``/``fingerprint``, by which its test behaviour is found)."""
     _unknown(_CARD_KEYS, raw, param)
@@ -195,7 +197,7 @@ def new_card(fake, raw, param):
     return cards.card_object(fake, details, raw=raw, cvc_check="pass" if raw.get("cvc") else None)
 
 
-def _token(fake, kind, **extra):
+def _token(fake: FakeStripe, kind: str, **extra: Any) -> dict[str, Any]:
     token = {
         "id": fake.new_id({"bank_account": "btok", "account": "ct", "person": "cpt", "pii": "pii"}.get(kind, "tok")),
         "object": "token",
@@ -209,7 +211,7 @@ def _token(fake, kind, **extra):
     return token
 
 
-def test_token(fake, token_id, account):
+def test_token(fake: FakeStripe, token_id: str, account: str | None) -> dict[str, Any] | None:
     """Materialize one of Stripe's fixed test tokens (``btok_us_verified``,
     ``tok_visa_debit``...) in ``account``'s scope, or return None."""
     if token_id in TEST_BANK_TOKENS:
@@ -232,7 +234,9 @@ def test_token(fake, token_id, account):
     return fake.save(token, account)
 
 
-def use_token(fake, token_id, account, kinds, param):
+def use_token(
+    fake: FakeStripe, token_id: str, account: str | None, kinds: Collection[str], param: str
+) -> dict[str, Any]:
     """Consume a token of one of ``kinds`` visible to ``account`` (or the
     platform); test tokens are always available. Returns the token."""
     token = fake.get(token_id, account, "token") or fake.get(token_id, None, "token")
@@ -252,13 +256,13 @@ def use_token(fake, token_id, account, kinds, param):
     return token
 
 
-def token_params(fake, token_id):
+def token_params(fake: FakeStripe, token_id: str) -> dict[str, Any]:
     """The (sanitized) account/person parameters an account or person token carries."""
     return fake.state.setdefault("token_params", {}).get(token_id, {})
 
 
 @route("POST", "/v1/tokens", params={"account", "bank_account", "card", "customer", "cvc_update", "person", "pii"})
-def create_token(fake, req):
+def create_token(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Tokenize bank details, a card, account or person information."""
     p = req.params
     kinds = [k for k in ("bank_account", "card", "account", "person", "pii", "cvc_update") if k in p]
@@ -284,7 +288,7 @@ def create_token(fake, req):
     return fake.save(token, req.account)
 
 
-def _validate_token_params(fake, kind, params, account):
+def _validate_token_params(fake: FakeStripe, kind: str, params: Any, account: str | None) -> None:
     """Run the same validation an account/person update would (on scratch data)."""
     if not isinstance(params, dict):
         raise FakeStripeError.invalid(kind, "Invalid object")

@@ -4,9 +4,10 @@ derived from the account (:func:`.account_state.refresh`); the ``capability``
 object is built by :func:`.account_state.capability`."""
 
 import copy
+from typing import Any
 
 from .account_state import _private, capability, commit, load_account
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 
 CAPABILITIES = {
     "acss_debit_payments", "affirm_payments", "afterpay_clearpay_payments",
@@ -22,7 +23,7 @@ CAPABILITIES = {
 }
 
 
-def _request_capability(fake, priv, name, requested):
+def _request_capability(fake: FakeStripe, priv: dict[str, Any], name: str, requested: bool) -> None:
     if requested:
         if priv["caps"].get(name) is None:
             priv["caps"][name] = fake.now()
@@ -31,7 +32,7 @@ def _request_capability(fake, priv, name, requested):
 
 
 @route("GET", "/v1/accounts/{account}/capabilities")
-def list_capabilities(fake, req):
+def list_capabilities(fake: FakeStripe, req: Request) -> dict[str, Any]:
     acct = load_account(fake, req.path_args["account"], req)
     names = sorted(set(_private(fake, acct["id"])["caps"]) | {"card_payments", "transfers"})
     data = [capability(fake, acct, n) for n in names]
@@ -39,7 +40,7 @@ def list_capabilities(fake, req):
             "url": "/v1/accounts/{}/capabilities".format(acct["id"])}
 
 
-def _capability_name(req):
+def _capability_name(req: Request) -> str:
     name = req.path_args["capability"]
     if name not in CAPABILITIES:
         raise FakeStripeError.missing("capability", name, param="capability")
@@ -47,13 +48,13 @@ def _capability_name(req):
 
 
 @route("GET", "/v1/accounts/{account}/capabilities/{capability}")
-def retrieve_capability(fake, req):
+def retrieve_capability(fake: FakeStripe, req: Request) -> dict[str, Any]:
     acct = load_account(fake, req.path_args["account"], req)
     return capability(fake, acct, _capability_name(req))
 
 
 @route("POST", "/v1/accounts/{account}/capabilities/{capability}", params={"requested"})
-def update_capability(fake, req):
+def update_capability(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Request (or un-request) a capability."""
     stored = load_account(fake, req.path_args["account"], req)
     name = _capability_name(req)

@@ -2,8 +2,10 @@
 country check of account creation, both from :mod:`pinax_connect.countries`."""
 from __future__ import annotations
 
+from typing import Any
+
 from ... import countries
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 
 # What Stripe answers for a country code it has never heard of / cannot onboard.
 UNKNOWN_COUNTRY = ("Country '%s' is unknown. Try using a 2-character alphanumeric country code instead, "
@@ -11,7 +13,7 @@ UNKNOWN_COUNTRY = ("Country '%s' is unknown. Try using a 2-character alphanumeri
 UNSUPPORTED_COUNTRY = "Connected accounts cannot be created in %s: Stripe does not support that country yet."
 
 
-def check_country(code):
+def check_country(code: object) -> None:
     """Refuse account creation in an unknown or unsupported country, as Stripe does."""
     if not isinstance(code, str) or len(code) != 2 or not code.isalpha():
         raise FakeStripeError.invalid("country", UNKNOWN_COUNTRY % code)
@@ -19,7 +21,7 @@ def check_country(code):
         raise FakeStripeError.invalid("country", UNSUPPORTED_COUNTRY % code.upper(), code="country_unsupported")
 
 
-def spec(country):
+def spec(country: countries.Country) -> dict[str, Any]:
     """The ``country_spec`` object of a :class:`~pinax_connect.countries.Country`."""
     same_region = [c.code for c in countries.COUNTRIES.values() if c.currency == country.currency]
     return {
@@ -39,7 +41,7 @@ def spec(country):
 
 
 @route("GET", "/v1/country_specs/{country}")
-def retrieve_country_spec(fake, req):
+def retrieve_country_spec(fake: FakeStripe, req: Request) -> dict[str, Any]:
     code = req.path_args["country"]
     if not countries.is_supported(code) or code != code.upper():
         raise FakeStripeError.missing("country_spec", code, param="country")
@@ -47,7 +49,7 @@ def retrieve_country_spec(fake, req):
 
 
 @route("GET", "/v1/country_specs", params={"ending_before", "limit", "starting_after"})
-def list_country_specs(fake, req):
+def list_country_specs(fake: FakeStripe, req: Request) -> dict[str, Any]:
     # Alphabetical, as Stripe lists them (list_response pages newest-first).
     specs = [spec(c) for c in countries.COUNTRIES.values()]
     return fake.list_response(list(reversed(specs)), req, "/v1/country_specs")

@@ -8,8 +8,10 @@ would see them before type coercion.
 """
 
 import re
+from collections.abc import Iterable
 from email.parser import BytesParser
 from email.policy import HTTP
+from typing import Any
 from urllib.parse import parse_qsl
 
 __all__ = ["decode_form", "decode_multipart", "nest"]
@@ -21,19 +23,19 @@ _KEY_RE = re.compile(r"\[([^\]]*)\]")
 _FREE_FORM = {"metadata"}
 
 
-def _split_key(key):
+def _split_key(key: str) -> list[str]:
     """``"a[b][0][]"`` -> ``["a", "b", "0", ""]``."""
     head = key.split("[", 1)[0]
     return [head] + _KEY_RE.findall(key[len(head):])
 
 
-def nest(pairs):
+def nest(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     """Build nested params from ``(bracket_key, value)`` pairs.
 
     Dicts whose keys are all decimal indexes become lists (ordered by index),
     ``key[]`` appends, and values stay as sent (strings, or file tuples).
     """
-    root: dict = {}
+    root: dict[str, Any] = {}
     for key, value in pairs:
         parts = _split_key(key)
         node = root
@@ -50,10 +52,11 @@ def nest(pairs):
                 if not isinstance(child, dict):
                     child = node[part] = {}
                 node = child
-    return _listify(root, None)
+    # The top level is always a hash of parameter names: ``0=x`` is a parameter named "0", not a list.
+    return {k: _listify(v, k) for k, v in root.items()}
 
 
-def _listify(node, name):
+def _listify(node: Any, name: str | None) -> Any:
     if not isinstance(node, dict):
         return node
     out = {k: _listify(v, k) for k, v in node.items()}
@@ -62,14 +65,16 @@ def _listify(node, name):
     return out
 
 
-def decode_form(text):
+def decode_form(text: str | bytes) -> dict[str, Any]:
     """Decode a urlencoded body or query string into nested params."""
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     return nest(parse_qsl(text or "", keep_blank_values=True))
 
 
-def decode_multipart(body, content_type):
+# Returns Any, not tuple[dict[str, Any], dict[str, tuple[str, str, bytes]]]: mypy cannot infer the type of
+# transport's ``files = {}`` from a tuple unpacking, only from an Any.
+def decode_multipart(body: bytes | str, content_type: str) -> Any:
     """Decode a ``multipart/form-data`` body.
 
     Returns ``(params, files)`` where ``files`` maps a field name to
@@ -80,7 +85,10 @@ def decode_multipart(body, content_type):
         body = body.encode("utf-8")
     header = (f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n").encode()
     message = BytesParser(policy=HTTP).parsebytes(header + body)
-    pairs, files = [], {}
+    # Field names are Any: email's get_param() may give an RFC 2231 (charset, language, value)
+    # tuple, which stripe-python never sends.
+    pairs: list[tuple[Any, str]] = []
+    files: dict[Any, tuple[str, str, Any]] = {}
     if not message.is_multipart():
         return {}, {}
     for part in message.iter_parts():

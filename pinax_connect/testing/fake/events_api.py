@@ -3,12 +3,13 @@
 are emitted by :meth:`.core.FakeStripe.emit`."""
 
 import fnmatch
+from typing import Any
 
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 
 
 @route("GET", "/v1/events", params={"created", "delivery_success", "ending_before", "limit", "starting_after", "type", "types"})
-def list_events(fake, req):
+def list_events(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Events of the caller's scope (Stripe-Account or the platform), newest first."""
     events = fake.all("event", req.account)
     p = req.params
@@ -25,5 +26,5 @@ def list_events(fake, req):
 
 
 @route("GET", "/v1/events/{id}")
-def retrieve_event(fake, req):
+def retrieve_event(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return fake.find(req.path_args["id"], req.account, "event")

@@ -4,18 +4,22 @@ attaching it (``default_for_currency``), and
 ``/v1/accounts/{account}/external_accounts``."""
 
 import copy
+from typing import Any, cast
 
 from . import banking
 from .account_state import _text, externals, load_account, touch
-from .core import FakeStripeError, route
+from .core import FakeStripe, FakeStripeError, Request, route
 from .core import param_path as _p
 
 
-def _external_from_param(fake, acct, raw, param, account_scope):
+def _external_from_param(
+    fake: FakeStripe, acct: dict[str, Any], raw: Any, param: str, account_scope: str | None
+) -> dict[str, Any]:
     """A validated, unsaved external account built from a token id or raw hash."""
     if isinstance(raw, str):
         token = banking.use_token(fake, raw, account_scope, {"bank_account", "card"}, param)
-        obj = copy.deepcopy(token.get("bank_account") or token.get("card"))
+        # A bank_account or card token always carries that object.
+        obj = cast("dict[str, Any]", copy.deepcopy(token.get("bank_account") or token.get("card")))
         if obj["object"] == "card":
             obj["id"] = fake.new_id("card")
     elif isinstance(raw, dict):
@@ -40,7 +44,10 @@ def _external_from_param(fake, acct, raw, param, account_scope):
     return obj
 
 
-def attach_external(fake, acct_id, obj, make_default=None, replace_default=False):
+def attach_external(
+    fake: FakeStripe, acct_id: str, obj: dict[str, Any], make_default: bool | None = None,
+    replace_default: bool = False,
+) -> dict[str, Any]:
     """Store a new external account on the account (emitting
     ``account.external_account.created``). The first one for a currency, or
     ``make_default``, becomes ``default_for_currency``; ``replace_default``
@@ -69,7 +76,7 @@ def attach_external(fake, acct_id, obj, make_default=None, replace_default=False
 
 @route("POST", "/v1/accounts/{account}/external_accounts",
        params={"bank_account", "default_for_currency", "external_account", "metadata"})
-def create_external_account(fake, req):
+def create_external_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Add a bank account or debit card for payouts."""
     acct = load_account(fake, req.path_args["account"], req)
     p = req.params
@@ -83,10 +90,10 @@ def create_external_account(fake, req):
     make_default = fake.to_bool(p["default_for_currency"], "default_for_currency") if "default_for_currency" in p else None
     attach_external(fake, acct["id"], obj, make_default=make_default)
     touch(fake, acct["id"])
-    return fake.get(obj["id"], acct["id"])
+    return cast("dict[str, Any]", fake.get(obj["id"], acct["id"]))  # just attached
 
 
-def _load_external(fake, req):
+def _load_external(fake: FakeStripe, req: Request) -> tuple[dict[str, Any], dict[str, Any]]:
     acct = load_account(fake, req.path_args["account"], req)
     obj = next((o for o in externals(fake, acct["id"]) if o["id"] == req.path_args["id"]), None)
     if obj is None:
@@ -95,7 +102,7 @@ def _load_external(fake, req):
 
 
 @route("GET", "/v1/accounts/{account}/external_accounts/{id}")
-def retrieve_external_account(fake, req):
+def retrieve_external_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return _load_external(fake, req)[1]
 
 
@@ -107,7 +114,7 @@ _EXTERNAL_UPDATE = {
 
 
 @route("POST", "/v1/accounts/{account}/external_accounts/{id}", params=_EXTERNAL_UPDATE)
-def update_external_account(fake, req):
+def update_external_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Update holder details, card expiry, metadata or ``default_for_currency``."""
     acct, stored = _load_external(fake, req)
     obj = copy.deepcopy(stored)
@@ -144,7 +151,7 @@ def update_external_account(fake, req):
 
 
 @route("DELETE", "/v1/accounts/{account}/external_accounts/{id}")
-def delete_external_account(fake, req):
+def delete_external_account(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Delete an external account; the default one for the account's default
     currency cannot be deleted (400, as on Stripe)."""
     acct, obj = _load_external(fake, req)
@@ -162,7 +169,7 @@ def delete_external_account(fake, req):
 
 
 @route("GET", "/v1/accounts/{account}/external_accounts", params={"ending_before", "limit", "object", "starting_after"})
-def list_external_accounts(fake, req):
+def list_external_accounts(fake: FakeStripe, req: Request) -> dict[str, Any]:
     acct = load_account(fake, req.path_args["account"], req)
     objs = externals(fake, acct["id"])
     kind = req.params.get("object")

@@ -5,7 +5,9 @@ stripe-python sends uploads as ``multipart/form-data`` with every file typed
 Stripe does. Only size, type and purpose are kept: never the bytes.
 """
 
-from .core import FakeStripeError, route
+from typing import Any
+
+from .core import FakeStripe, FakeStripeError, Request, route
 
 MAX_SIZE = 10 * 1024 * 1024  # Stripe's limit for identity documents and most purposes
 
@@ -26,7 +28,7 @@ ALLOWED_TYPES = {
 _PRIVATE = {"identity_document", "additional_verification", "account_requirement", "pci_document"}
 
 
-def sniff(data, filename=""):
+def sniff(data: bytes, filename: str = "") -> str | None:
     """The file type Stripe would report (``pdf``, ``png``, ``jpg``, ``gif``,
     ``csv``), or None when unrecognized."""
     if data.startswith(b"%PDF"):
@@ -43,7 +45,7 @@ def sniff(data, filename=""):
 
 
 @route("POST", "/v1/files", params={"file", "file_link_data", "purpose"})
-def create_file(fake, req):
+def create_file(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Upload a file (multipart); returns the ``file`` object."""
     purpose = fake.require(req.params, "purpose")
     if purpose not in ALLOWED_TYPES:
@@ -103,12 +105,12 @@ def create_file(fake, req):
 
 
 @route("GET", "/v1/files/{id}")
-def retrieve_file(fake, req):
+def retrieve_file(fake: FakeStripe, req: Request) -> dict[str, Any]:
     return fake.find(req.path_args["id"], req.account, "file")
 
 
 @route("GET", "/v1/files", params={"created", "ending_before", "limit", "purpose", "starting_after"})
-def list_files(fake, req):
+def list_files(fake: FakeStripe, req: Request) -> dict[str, Any]:
     files = fake.all("file", req.account)
     purpose = req.params.get("purpose")
     if purpose:

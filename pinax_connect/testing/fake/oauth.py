@@ -4,13 +4,15 @@ for Standard accounts in the fake Stripe. Errors use the OAuth shape
 ``stripe.oauth_error.*``. Use ``fake.oauth_code(...)`` to get a code; the test
 helpers ``fake.client_id()`` and ``fake.deauthorize()`` are here too."""
 
+from typing import Any, cast
+
 from .account_state import TEST_PLATFORM_NAME, _conn, _private, commit, load_account, new_account
 from .capabilities import _request_capability
-from .core import FakeOAuthError, FakeStripe, route
+from .core import FakeOAuthError, FakeStripe, Request, route
 from .onboarding import complete_onboarding
 
 
-def _token_response(fake, account_id, scope):
+def _token_response(fake: FakeStripe, account_id: str, scope: str) -> dict[str, Any]:
     access = "sk_test_" + fake.new_id("x")[2:]
     refresh = "rt_" + fake.new_id("x")[2:]
     _conn(fake)["refresh_tokens"][refresh] = {"account": account_id, "scope": scope}
@@ -26,7 +28,7 @@ def _token_response(fake, account_id, scope):
 
 
 @route("POST", "/oauth/token")
-def oauth_token(fake, req):
+def oauth_token(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Exchange an authorization code (or a refresh token) for account access."""
     p = req.params
     grant = p.get("grant_type")
@@ -58,7 +60,7 @@ def oauth_token(fake, req):
 
 
 @route("POST", "/oauth/deauthorize")
-def oauth_deauthorize(fake, req):
+def oauth_deauthorize(fake: FakeStripe, req: Request) -> dict[str, Any]:
     """Disconnect an account from the platform (emits
     ``account.application.deauthorized``)."""
     p = req.params
@@ -71,11 +73,11 @@ def oauth_deauthorize(fake, req):
             "invalid_client",
             f"This application is not connected to stripe account {account_id}, or that account does not exist.",
         )
-    deauthorize(fake, account_id)
+    deauthorize(fake, acct["id"])  # the account stripe_user_id names
     return {"stripe_user_id": account_id}
 
 
-def client_id(fake):
+def client_id(fake: FakeStripe) -> str:
     """The platform's Connect client id (``ca_...``)."""
     conn = _conn(fake)
     if not conn.get("client_id"):
@@ -83,7 +85,7 @@ def client_id(fake):
     return conn["client_id"]
 
 
-def deauthorize(fake, account_id):
+def deauthorize(fake: FakeStripe, account_id: str) -> dict[str, Any]:
     """The account disconnects from the platform: its access is revoked
     (Stripe-Account requests get 403) and ``account.application.deauthorized``
     is emitted with ``account`` set. Returns the event."""
@@ -94,7 +96,10 @@ def deauthorize(fake, account_id):
     return event
 
 
-def oauth_code(fake, account_id=None, *, email=None, country="US", scope="read_write"):
+def oauth_code(
+    fake: FakeStripe, account_id: str | None = None, *, email: str | None = None, country: str = "US",
+    scope: str = "read_write",
+) -> str:
     """An authorization code as Stripe's OAuth redirect would carry it. Exchanging
     it at ``/oauth/token`` connects ``account_id`` or a new standard account."""
     code = "ac_" + fake.new_id("x")[2:]
@@ -104,7 +109,7 @@ def oauth_code(fake, account_id=None, *, email=None, country="US", scope="read_w
     return code
 
 
-def connect_standard_account(fake, email=None, country="US"):
+def connect_standard_account(fake: FakeStripe, email: str | None = None, country: str = "US") -> dict[str, Any]:
     """Create a fully onboarded standard account owned by its user (OAuth)."""
     acct = new_account(fake, "standard", country, {"type": "account"})
     acct["email"] = email
@@ -113,7 +118,7 @@ def connect_standard_account(fake, email=None, country="US"):
         _request_capability(fake, priv, name, True)
     commit(fake, acct)
     complete_onboarding(fake, acct["id"])
-    return fake.get(acct["id"], None, "account")
+    return cast("dict[str, Any]", fake.get(acct["id"], None, "account"))  # just committed
 
 
 for _helper in (deauthorize, oauth_code, client_id):

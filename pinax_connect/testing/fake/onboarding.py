@@ -3,6 +3,8 @@
 ``fake.complete_onboarding()`` (the seller finishes Stripe-hosted onboarding)."""
 
 import copy
+from collections.abc import Iterable
+from typing import Any
 
 from . import persons as persons_mod
 from .account_state import _private, commit, externals, load_account, persons
@@ -10,7 +12,10 @@ from .core import FakeStripe
 from .external_accounts import _external_from_param, attach_external
 
 
-def raise_requirements(fake, account_id, fields, deadline=None, past_due=False, errors=None):
+def raise_requirements(
+    fake: FakeStripe, account_id: str, fields: Iterable[str], deadline: int | None = None, past_due: bool = False,
+    errors: Iterable[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Make Stripe ask for more: ``fields`` (requirement paths) become
     ``currently_due`` (and ``past_due`` when ``past_due`` or once ``deadline``
     has passed) until supplied. Emits ``account.updated``. Returns the account."""
@@ -26,7 +31,7 @@ def raise_requirements(fake, account_id, fields, deadline=None, past_due=False, 
     return commit(fake, copy.deepcopy(stored), before)
 
 
-def _fill_person(person, country, relationship):
+def _fill_person(person: dict[str, Any], country: str, relationship: dict[str, Any]) -> None:
     person.update(first_name=person["first_name"] or "Jenny", last_name=person["last_name"] or "Rosen",
                   email=person["email"] or "jenny.rosen@example.com", phone=person["phone"] or "+15555550100")
     if not all(person["dob"].values()):
@@ -44,7 +49,7 @@ def _fill_person(person, country, relationship):
     person["verification"]["status"] = "verified"
 
 
-def complete_onboarding(fake, account_id):
+def complete_onboarding(fake: FakeStripe, account_id: str) -> dict[str, Any]:
     """Play the Stripe-hosted onboarding to the end: fill in whatever the
     account lacks with test data, add a test bank account if it has none,
     accept the ToS and clear raised requirements. Emits the events Stripe

@@ -6,9 +6,11 @@ their ``*_provided`` flags: the values are never kept, not even in tokens.
 """
 
 import re
+from collections.abc import Collection
+from typing import Any, TypeVar
 
 from ... import countries
-from .core import REDACTED, FakeStripeError
+from .core import REDACTED, FakeStripe, FakeStripeError
 from .core import param_path as _p
 from .core import reject_unknown as _unknown
 
@@ -43,17 +45,18 @@ COMPANY_STRUCTURES = {
 _RELATIONSHIP_KEYS = {"director", "executive", "owner", "percent_ownership", "representative", "title"}
 SENSITIVE = {"ssn_last_4", "id_number", "id_number_secondary", "tax_id", "vat_id"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_T = TypeVar("_T")
 
 
-def _address():
+def _address() -> dict[str, str | None]:
     return {k: None for k in sorted(_ADDRESS_KEYS)}
 
 
-def _document():
+def _document() -> dict[str, str | None]:
     return {"back": None, "details": None, "details_code": None, "front": None}
 
 
-def blank_person(fake, account_id, person_id=None):
+def blank_person(fake: FakeStripe, account_id: str, person_id: str | None = None) -> dict[str, Any]:
     """A person with every property Stripe returns, nothing filled in."""
     return {
         "id": person_id or fake.new_id("person"),
@@ -102,7 +105,7 @@ def blank_person(fake, account_id, person_id=None):
     }
 
 
-def blank_company():
+def blank_company() -> dict[str, Any]:
     """A company hash with every property Stripe returns, nothing filled in."""
     return {
         "address": _address(),
@@ -128,11 +131,11 @@ def blank_company():
 
 
 
-def _text(value):
+def _text(value: _T) -> _T | None:
     return None if value == "" else value
 
 
-def _check_state(value, prefix, key, country):
+def _check_state(value: dict[str, Any], prefix: str, key: str, country: str | None) -> None:
     """Refuse a ``state`` that is not one of the country's (US, CA, AU), as Stripe does."""
     country = (value.get("country") or country or "").upper()
     state = value.get("state")
@@ -146,7 +149,10 @@ def _check_state(value, prefix, key, country):
         )
 
 
-def _apply_address(target, key, value, prefix, keys=_ADDRESS_KEYS, country=None):
+def _apply_address(
+    target: dict[str, Any], key: str, value: Any, prefix: str, keys: Collection[str] = _ADDRESS_KEYS,
+    country: str | None = None,
+) -> None:
     if value == "":
         target[key] = _address() if key in ("address", "registered_address") else None
         return
@@ -159,7 +165,7 @@ def _apply_address(target, key, value, prefix, keys=_ADDRESS_KEYS, country=None)
     target[key] = current
 
 
-def _apply_dob(fake, target, value, prefix):
+def _apply_dob(fake: FakeStripe, target: dict[str, Any], value: Any, prefix: str) -> None:
     if value == "":
         target["dob"] = {"day": None, "month": None, "year": None}
         return
@@ -185,7 +191,7 @@ def _apply_dob(fake, target, value, prefix):
     target["dob"] = dob
 
 
-def _check_number(value, param, digits, what):
+def _check_number(value: Any, param: str, digits: Collection[int] | None, what: str) -> bool:
     """Validate a sensitive number; returns True (it was provided)."""
     if value == REDACTED:
         return True
@@ -196,7 +202,10 @@ def _check_number(value, param, digits, what):
     return True
 
 
-def _apply_documents(fake, target, value, prefix, account, keys, purpose="identity_document"):
+def _apply_documents(
+    fake: FakeStripe, target: dict[str, Any], value: Any, prefix: str, account: str | None, keys: set[str],
+    purpose: str = "identity_document",
+) -> None:
     _unknown(keys | {"details"}, value, _p(prefix, "verification"))
     for doc_key in keys:
         doc = value.get(doc_key)
@@ -211,7 +220,7 @@ def _apply_documents(fake, target, value, prefix, account, keys, purpose="identi
                 target["verification"][doc_key][side] = file_id
 
 
-def _check_file(fake, file_id, account, purpose, param):
+def _check_file(fake: FakeStripe, file_id: str, account: str | None, purpose: str, param: str) -> None:
     """Refuse a file id that does not exist or was uploaded with another purpose."""
     found = fake.get(file_id, account, "file") or fake.get(file_id, None, "file")
     if found is None:
@@ -231,7 +240,9 @@ ACCOUNT_DOCUMENTS = {
 }
 
 
-def apply_file_documents(fake, owner_id, value, param, account, kinds):
+def apply_file_documents(
+    fake: FakeStripe, owner_id: str, value: Any, param: str, account: str | None, kinds: Collection[str]
+) -> None:
     """``documents[<kind>][files][]``: file ids of purpose ``account_requirement``.
 
     What was provided is remembered by kind in ``fake.state["documents"][owner_id]``
@@ -256,7 +267,10 @@ def apply_file_documents(fake, owner_id, value, param, account, kinds):
             provided.append(kind)
 
 
-def apply_person(fake, person, params, prefix, country, account=None):
+def apply_person(
+    fake: FakeStripe, person: dict[str, Any], params: Any, prefix: str, country: str | None,
+    account: str | None = None,
+) -> dict[str, Any]:
     """Apply person parameters (``individual[...]``, ``person[...]`` or a
     person endpoint's) to ``person``.
 
@@ -303,7 +317,7 @@ def apply_person(fake, person, params, prefix, country, account=None):
     return person
 
 
-def _apply_relationship(fake, person, value, param):
+def _apply_relationship(fake: FakeStripe, person: dict[str, Any], value: Any, param: str) -> None:
     _unknown(_RELATIONSHIP_KEYS, value, param)
     rel = person["relationship"]
     for key, v in value.items():
@@ -324,7 +338,9 @@ def _apply_relationship(fake, person, value, param):
             rel[key] = fake.to_bool(v, _p(param, key))
 
 
-def apply_company(fake, company, params, account=None, prefix="company"):
+def apply_company(
+    fake: FakeStripe, company: dict[str, Any], params: Any, account: str | None = None, prefix: str = "company"
+) -> dict[str, Any]:
     """Apply ``company[...]`` parameters to a company hash."""
     _unknown(COMPANY_PARAMS, params, prefix)
     for key, value in params.items():
@@ -361,7 +377,7 @@ def apply_company(fake, company, params, account=None, prefix="company"):
     return company
 
 
-def sanitize(params):
+def sanitize(params: Any) -> Any:
     """Parameters with every sensitive value replaced by a marker, for tokens."""
     if isinstance(params, dict):
         return {k: (REDACTED if k in SENSITIVE and v != "" else sanitize(v)) for k, v in params.items()}

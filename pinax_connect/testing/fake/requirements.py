@@ -11,6 +11,7 @@ owners, directors and executives (or attest there are no more with
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from ... import countries
@@ -18,6 +19,10 @@ from ... import countries
 EURO_COUNTRIES = countries.EURO_AREA
 TOS = ["tos_acceptance.date", "tos_acceptance.ip"]
 ROLE_FLAGS = countries.ROLE_FLAGS
+
+# ``fake.state["documents"]``: an account or person id -> the ``documents[<kind>]`` kinds uploaded for it
+# (keyed by ``str``; ``Any`` because it is looked up with ``obj.get("id")``, None for a hash without an id).
+Documents = Mapping[Any, Collection[str]]
 
 # A requirement on a sensitive field is met by its "provided" flag, since the
 # value itself is never kept.
@@ -31,7 +36,7 @@ _ALIASES = {
 }
 
 
-def rules_for(code: str):
+def rules_for(code: str) -> countries.Country:
     """The :class:`~pinax_connect.countries.Country` for ``code`` (the US rules when unknown)."""
     return countries.get(code) if countries.is_supported(code) else countries.get("US")
 
@@ -41,7 +46,7 @@ def default_currency(country: str) -> str:
     return countries.default_currency(country)
 
 
-def _lookup(obj, path):
+def _lookup(obj: Any, path: str) -> Any:
     for part in path.split("."):
         if not isinstance(obj, dict):
             return None
@@ -49,11 +54,11 @@ def _lookup(obj, path):
     return obj
 
 
-def _filled(value):
+def _filled(value: Any) -> bool:
     return value not in (None, "", False, {}, [])
 
 
-def present(obj, path, documents=()):
+def present(obj: dict[str, Any], path: str, documents: Collection[str] = ()) -> bool:
     """Whether ``path`` (relative, dotted) is supplied on ``obj``; ``documents`` are the
     ``documents[<kind>]`` kinds uploaded for it."""
     if path.startswith("documents."):
@@ -67,7 +72,7 @@ def present(obj, path, documents=()):
     return any(_filled(_lookup(obj, c)) for c in candidates)
 
 
-def _person_fields(country, rel, eventually):
+def _person_fields(country: str, rel: dict[str, Any], eventually: bool) -> list[str]:
     rules = rules_for(country)
     if rel.get("representative"):
         fields = countries.person_fields(rules) + ["relationship.executive", "relationship.title"]
@@ -80,14 +85,18 @@ def _person_fields(country, rel, eventually):
     return []
 
 
-def person_missing(person, country, eventually=False, documents=None):
+def person_missing(
+    person: dict[str, Any], country: str, eventually: bool = False, documents: Documents | None = None
+) -> list[str]:
     """Missing fields (relative paths) of a company's person, from its relationship."""
     docs = (documents or {}).get(person.get("id"), ())
     fields = _person_fields(country, person.get("relationship") or {}, eventually)
     return [f for f in fields if not present(person, f, docs)]
 
 
-def individual_missing(individual, country, eventually=False, documents=None):
+def individual_missing(
+    individual: dict[str, Any], country: str, eventually: bool = False, documents: Documents | None = None
+) -> list[str]:
     """Missing fields (relative paths) of an individual account's person."""
     rules = rules_for(country)
     fields = countries.person_fields(rules)
@@ -97,7 +106,10 @@ def individual_missing(individual, country, eventually=False, documents=None):
     return [f for f in fields if not present(individual, f, docs)]
 
 
-def satisfied(account, persons, has_external, path, documents=None):
+def satisfied(
+    account: dict[str, Any], persons: list[dict[str, Any]], has_external: bool, path: str,
+    documents: Documents | None = None,
+) -> bool:
     """Whether the account-level requirement ``path`` is met."""
     documents = documents or {}
     head, _, rest = path.partition(".")
@@ -120,7 +132,10 @@ def satisfied(account, persons, has_external, path, documents=None):
     return present(account, path, documents.get(account["id"], ()))
 
 
-def base_requirements(account, persons, eventually=False, documents=None):
+def base_requirements(
+    account: dict[str, Any], persons: list[dict[str, Any]], eventually: bool = False,
+    documents: Documents | None = None,
+) -> list[str]:
     """Every field the country's rules ask of a custom account (met or not)."""
     rules = rules_for(account["country"])
     btype = account.get("business_type")
@@ -140,17 +155,20 @@ def base_requirements(account, persons, eventually=False, documents=None):
     return fields
 
 
-def hosted_requirements(account):
+def hosted_requirements(account: dict[str, Any]) -> list[str]:
     """What Stripe-hosted onboarding (express/standard) still has to collect."""
     fields = [] if account.get("business_type") else ["business_type"]
     return fields + ["external_account"] + TOS
 
 
-def _unique(items):
+def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def compute(account, persons, has_external, raised, now, onboarded, rejected, documents=None):
+def compute(
+    account: dict[str, Any], persons: list[dict[str, Any]], has_external: bool, raised: dict[str, Any] | None,
+    now: int, onboarded: bool, rejected: str | None, documents: Documents | None = None,
+) -> dict[str, Any]:
     """The ``requirements`` hash of an account.
 
     ``raised`` is what :func:`FakeStripe.raise_requirements` added
@@ -158,7 +176,7 @@ def compute(account, persons, has_external, raised, now, onboarded, rejected, do
     hosted onboarding was completed; ``rejected`` is a rejection reason or None;
     ``documents`` maps an account or person id to the ``documents[<kind>]`` uploaded.
     """
-    def met(path):
+    def met(path: str) -> bool:
         return satisfied(account, persons, has_external, path, documents)
 
     custom = account["controller"].get("requirement_collection") == "application"
@@ -197,7 +215,7 @@ def compute(account, persons, has_external, raised, now, onboarded, rejected, do
     }
 
 
-def empty(with_deadline=True):
+def empty(with_deadline: bool = True) -> dict[str, Any]:
     """A requirements hash with nothing due."""
     out: dict[str, Any] = {
         "alternatives": [],
@@ -212,7 +230,10 @@ def empty(with_deadline=True):
     return out
 
 
-def person_requirements(person, country, raised_fields=(), documents=None, individual=False):
+def person_requirements(
+    person: dict[str, Any], country: str, raised_fields: Iterable[str] = (), documents: Documents | None = None,
+    individual: bool = False,
+) -> dict[str, Any]:
     """A person's own ``requirements`` hash (relative paths); ``individual`` for the
     person of an individual account."""
     missing = individual_missing if individual else person_missing
