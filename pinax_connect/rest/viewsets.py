@@ -102,6 +102,10 @@ class StripeResourceViewSet(viewsets.GenericViewSet):
     def validated(self, data: Any = None, *, action: str | None = None, **kwargs: Any) -> serializers.Serializer:
         """The write serializer of ``action`` (default: this request's), validated."""
         serializer_class = self.write_serializer_class_for(action or self.action)
+        assert serializer_class is not None, (
+            f"{type(self).__name__} has no input serializer for action {action or self.action!r}: "
+            "set create_serializer_class / update_serializer_class or add it to action_serializer_classes."
+        )
         serializer = serializer_class(data=self.request.data if data is None else data,
                                       context=self.get_serializer_context(), **kwargs)
         self._write_serializer = serializer  # errors from Stripe are placed on its fields
