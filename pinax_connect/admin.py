@@ -1,12 +1,22 @@
 """Django admin for the Stripe mirror: read-only Stripe fields, filters, dashboard links,
 "re-sync from Stripe" and, for events, "replay"."""
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from . import models
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_S = TypeVar("_S", bound=models.StripeObject)
 
 DASHBOARD = "https://dashboard.stripe.com"
 
@@ -32,7 +42,7 @@ RESYNC = {
 }
 
 
-def dashboard_url(obj):
+def dashboard_url(obj: models.StripeObject | models.Event) -> str | None:
     """The Stripe dashboard page of a mirrored object (test/live and connected-account aware)."""
     path = DASHBOARD_PATHS.get(type(obj))
     if path is None:
@@ -47,14 +57,20 @@ def dashboard_url(obj):
 
 
 @admin.display(description=_("Stripe"))
-def stripe_link(obj):
+def stripe_link(obj: models.StripeObject | models.Event) -> str:
     url = dashboard_url(obj)
     if not url:
         return obj.stripe_id
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.stripe_id)
 
 
-def for_each(modeladmin, request, queryset, call, done_message):
+def for_each(
+    modeladmin: "admin.ModelAdmin[Any]",
+    request: HttpRequest,
+    queryset: QuerySet[_S],
+    call: Callable[[_S], object],
+    done_message: "StrOrPromise",
+) -> None:
     """Run ``call(obj)`` on each selected row; report each failure and the totals
     (``done_message`` with ``%(done)d`` and ``%(failed)d``)."""
     done = failed = 0
@@ -69,13 +85,13 @@ def for_each(modeladmin, request, queryset, call, done_message):
 
 
 @admin.action(description=_("Re-sync selected from Stripe"), permissions=["change"])
-def resync(modeladmin, request, queryset):
+def resync(modeladmin: "admin.ModelAdmin[Any]", request: HttpRequest, queryset: QuerySet[models.StripeObject]) -> None:
     for_each(modeladmin, request, queryset, import_string(RESYNC[modeladmin.model]),
              _("Re-synced %(done)d, failed %(failed)d."))
 
 
 @admin.action(description=_("Replay selected events"), permissions=["change"])
-def replay(modeladmin, request, queryset):
+def replay(modeladmin: "admin.ModelAdmin[Any]", request: HttpRequest, queryset: QuerySet[models.Event]) -> None:
     """Apply the events again; for one whose receivers failed, re-send the signal to those only."""
     replay_event = import_string("pinax_connect.webhooks.processing.replay")
     outcomes: dict[str, int] = {}
@@ -92,10 +108,10 @@ class HasRequirementsFilter(admin.SimpleListFilter):
     title = _("has requirements")
     parameter_name = "has_requirements"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: "admin.ModelAdmin[Any]") -> list[tuple[str, "StrOrPromise"]]:
         return [("yes", _("Yes")), ("no", _("No"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[models.Account]) -> QuerySet[models.Account]:
         # An empty JSON list is the "nothing needed" state written by the sync.
         if self.value() == "yes":
             return queryset.exclude(verification_fields_needed=[])
@@ -121,21 +137,28 @@ class StripeObjectAdmin(admin.ModelAdmin):
     actions = [resync]
     date_hierarchy = None
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: models.StripeObject | None = None) -> list[str]:
         local = {"user", "authorized"}
         return [f.name for f in self.model._meta.concrete_fields if f.name not in local and not f.primary_key]
 
-    def get_actions(self, request):
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         if self.model not in RESYNC:
             actions.pop("resync", None)
         return actions
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # rows come from Stripe, never from a blank admin form
 
 
-def register(model, *, list_display=(), list_filter=(), search_fields=(), **attrs):
+def register(
+    model: type[models.StripeObject],
+    *,
+    list_display: Sequence[str | Callable[..., Any]] = (),
+    list_filter: Sequence[str | type[admin.ListFilter]] = (),
+    search_fields: Sequence[str] = (),
+    **attrs: Any,
+) -> None:
     attrs = {
         "list_display": [stripe_link, *list_display, "livemode", "created"],
         "list_filter": ["livemode", *list_filter],
@@ -205,10 +228,10 @@ class ReceiverErrorsFilter(admin.SimpleListFilter):
     title = _("failed receivers")
     parameter_name = "receiver_errors"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: "admin.ModelAdmin[Any]") -> list[tuple[str, "StrOrPromise"]]:
         return [("yes", _("Yes")), ("no", _("No"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[models.Event]) -> QuerySet[models.Event]:
         if self.value() == "yes":
             return queryset.exclude(receiver_errors={})
         if self.value() == "no":
@@ -217,12 +240,12 @@ class ReceiverErrorsFilter(admin.SimpleListFilter):
 
 
 @admin.display(description=_("failed receivers"))
-def failed_receivers(event):
+def failed_receivers(event: models.Event) -> str:
     return ", ".join(sorted(event.receiver_errors or {})) or "-"
 
 
 @admin.display(description=_("receiver errors"))
-def receiver_error_list(event):
+def receiver_error_list(event: models.Event) -> str:
     if not event.receiver_errors:
         return "-"
     return format_html_join("\n", "<div><code>{}</code>: {}</div>", sorted(event.receiver_errors.items()))
@@ -242,7 +265,7 @@ class EventAdmin(admin.ModelAdmin):
         receiver_error_list,  # type: ignore[list-item]  # a callable is a valid read-only field
     ]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -253,7 +276,7 @@ class UserAccountAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "account", "customer"]
 
 
-def _add_inline_to_user_admin():
+def _add_inline_to_user_admin() -> None:
     # The host project owns the user admin; we only append our inline when it is
     # registered on the default site (after django.contrib.auth's admin loaded).
     user_admin = admin.site._registry.get(get_user_model())

@@ -7,7 +7,11 @@ the Dashboard): files and long texts do not belong in an admin action.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -28,12 +32,12 @@ def dispute_dashboard_url(obj: models.Dispute | models.EarlyFraudWarning) -> str
 
 
 @admin.display(description=_("Stripe"))
-def dashboard_link(obj):
+def dashboard_link(obj: models.Dispute | models.EarlyFraudWarning) -> str:
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', dispute_dashboard_url(obj), obj.stripe_id)
 
 
 @admin.display(description=_("respond by"), ordering="evidence_due_by")
-def deadline(obj: models.Dispute):
+def deadline(obj: models.Dispute) -> str:
     if obj.evidence_due_by is None:
         return "-"
     if obj.status in models.Dispute.ANSWERABLE_STATUSES and obj.evidence_due_by < timezone.now():
@@ -42,21 +46,27 @@ def deadline(obj: models.Dispute):
 
 
 @admin.action(description=_("Accept (close) selected disputes"), permissions=["change"])
-def accept_disputes(modeladmin, request, queryset):
+def accept_disputes(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[models.Dispute]
+) -> None:
     from .actions import disputes
 
     _each(modeladmin, request, queryset, disputes.accept, _("Accepted %(done)d, failed %(failed)d."))
 
 
 @admin.action(description=_("Re-sync selected from Stripe"), permissions=["change"])
-def sync_disputes(modeladmin, request, queryset):
+def sync_disputes(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[models.Dispute]
+) -> None:
     from .actions import disputes
 
     _each(modeladmin, request, queryset, disputes.sync_dispute, _("Re-synced %(done)d, failed %(failed)d."))
 
 
 @admin.action(description=_("Re-sync selected from Stripe"), permissions=["change"])
-def sync_warnings(modeladmin, request, queryset):
+def sync_warnings(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[models.EarlyFraudWarning]
+) -> None:
     from .actions import early_fraud_warnings
 
     _each(modeladmin, request, queryset, early_fraud_warnings.sync_early_fraud_warning,
@@ -64,7 +74,9 @@ def sync_warnings(modeladmin, request, queryset):
 
 
 @admin.action(description=_("Retry selected failed recoveries"), permissions=["change"])
-def retry_recoveries(modeladmin, request, queryset):
+def retry_recoveries(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[models.DisputeRecovery]
+) -> None:
     from .actions import dispute_recovery
 
     done = 0
@@ -83,7 +95,7 @@ class DisputeRecoveryInline(admin.TabularInline):
         "error_code", "error_message",
     )
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: models.Dispute | None = None) -> bool:
         return False
 
 
@@ -117,8 +129,8 @@ class DisputeRecoveryAdmin(admin.ModelAdmin):
     list_select_related = ["dispute", "account"]
     actions = [retry_recoveries]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: models.DisputeRecovery | None = None) -> list[str]:
         return [f.name for f in self.model._meta.concrete_fields if not f.primary_key]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -7,15 +7,19 @@ with kind ``"str"``, ``"bool"``, ``"datetime"`` (ISO 8601 or unix seconds) or
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 KINDS = {"str": "string", "bool": "boolean", "datetime": "string", "int": "integer"}
 
 
-def _parse(kind: str, name: str, raw: str):
+def _parse(kind: str, name: str, raw: str) -> str | bool | int | datetime.datetime:
     if kind == "bool":
         if raw.lower() in ("true", "1"):
             return True
@@ -38,14 +42,14 @@ def _parse(kind: str, name: str, raw: str):
 class QueryFilter(BaseFilterBackend):
     """Applies the view's ``filter_fields`` from the query string."""
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView) -> QuerySet[Any]:
         for name, (lookup, kind) in getattr(view, "filter_fields", {}).items():
             raw = request.query_params.get(name)
             if raw not in (None, ""):
                 queryset = queryset.filter(**{lookup: _parse(kind, name, raw)})
         return queryset
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         params = []
         for name, (lookup, kind) in getattr(view, "filter_fields", {}).items():
             schema = {"type": KINDS[kind]}

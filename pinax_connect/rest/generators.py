@@ -1,5 +1,6 @@
 """A schema generator limited to this package's endpoints (a host's other APIs stay out)."""
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.views import APIView
 
 #: drf-spectacular settings of the served schema (the host's SPECTACULAR_SETTINGS fill the rest).
 SCHEMA_SETTINGS = {
@@ -16,7 +17,7 @@ SCHEMA_SETTINGS = {
 class StripeSchemaGenerator(SchemaGenerator):
     """drf-spectacular's generator, keeping only pinax_connect.rest viewsets, with full paths."""
 
-    def _get_paths_and_endpoints(self):
+    def _get_paths_and_endpoints(self) -> list[tuple[str, str, str, APIView]]:
         return [
             (path, path_regex, method, view)
             for path, path_regex, method, view in super()._get_paths_and_endpoints()

@@ -3,8 +3,11 @@ describe the request, the read serializer the answer, and every write lists the
 error shapes of :mod:`pinax_connect.rest.errors`."""
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import Direction, OpenApiResponse
+from rest_framework.serializers import Serializer
 
 from .errors import ErrorSerializer
 
@@ -23,12 +26,12 @@ ERRORS = {
 class StripeAutoSchema(AutoSchema):
     """Request = the view's create/update serializer, response = its read serializer."""
 
-    def get_request_serializer(self):
+    def get_request_serializer(self) -> Serializer | type[Serializer] | None:
         writer = getattr(self.view, "write_serializer_class_for", None)
         serializer = writer(self.view.action) if writer else None
         return serializer or super().get_request_serializer()
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if self.method not in WRITE_METHODS:
             if self._is_list_view() is False and "{" in self.path:
@@ -45,6 +48,6 @@ class StripeAutoSchema(AutoSchema):
             responses.setdefault("404", self._error("Not found, or not yours.", direction))
         return responses
 
-    def _error(self, description, direction):
+    def _error(self, description: str, direction: Direction) -> dict[str, Any]:
         return self._get_response_for_code(OpenApiResponse(ErrorSerializer, description=description), "400",
                                            direction=direction)

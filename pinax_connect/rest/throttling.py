@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
 
 DEFAULT_WRITE_RATE = "60/minute"
 
@@ -23,7 +25,7 @@ class StripeWriteThrottle(UserRateThrottle):
         rates = (getattr(settings, "REST_FRAMEWORK", None) or {}).get("DEFAULT_THROTTLE_RATES") or {}
         return rates.get(self.scope, DEFAULT_WRITE_RATE)
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         if request.method in SAFE_METHODS and getattr(view, "action", None) not in getattr(
                 view, "stripe_read_actions", ()):
             return True

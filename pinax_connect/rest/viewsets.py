@@ -7,13 +7,15 @@ with the first two, call an action, and answer with the third.
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..client import intent_key
@@ -23,8 +25,10 @@ from .pagination import StripeCursorPagination
 from .schema import StripeAutoSchema
 from .throttling import StripeWriteThrottle
 
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-def stripe_action(**kwargs: Any):
+
+def stripe_action(**kwargs: Any) -> Callable[[_F], _F]:
     """``@action`` whose schema is ours even under ``@extend_schema`` (which otherwise
     falls back to the project's DEFAULT_SCHEMA_CLASS, and the host need not set one)."""
     return action(schema=StripeAutoSchema(), **kwargs)
@@ -58,25 +62,25 @@ class StripeResourceViewSet(viewsets.GenericViewSet):
     throttle_classes = [StripeWriteThrottle]
     filter_backends = [QueryFilter]
     schema = StripeAutoSchema()
-    create_serializer_class: Any = None
-    update_serializer_class: Any = None
+    create_serializer_class: type[serializers.Serializer] | None = None
+    update_serializer_class: type[serializers.Serializer] | None = None
     #: per action name: the input serializer of extra actions.
-    action_serializer_classes: dict = {}
-    filter_fields: dict = {}
+    action_serializer_classes: dict[str | None, type[serializers.Serializer]] = {}
+    filter_fields: dict[str, tuple[str, str]] = {}
     #: Stripe parameter head -> request field that produced it (see errors.stripe_error_response).
-    stripe_param_map: dict = {}
+    stripe_param_map: dict[str, str] = {}
     #: GET actions that read Stripe rather than the mirror: throttled like writes.
-    stripe_read_actions: tuple = ()
+    stripe_read_actions: tuple[str, ...] = ()
     #: True where a write may end in a card decline (documents the 402 answer).
     may_decline = False
 
     # ---- ownership --------------------------------------------------------------
 
-    def owned(self, queryset: QuerySet, user) -> QuerySet:
+    def owned(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
         """The rows of ``queryset`` that belong to ``user`` (subclasses say how)."""
         raise NotImplementedError
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()
         user = getattr(self.request, "user", None)
         if getattr(self, "swagger_fake_view", False) or user is None or not user.is_authenticated:
@@ -88,16 +92,20 @@ class StripeResourceViewSet(viewsets.GenericViewSet):
 
     # ---- serializers ------------------------------------------------------------
 
-    def write_serializer_class_for(self, action: str | None):
+    def write_serializer_class_for(self, action: str | None) -> type[serializers.Serializer] | None:
         if action == "create":
             return self.create_serializer_class
         if action in ("partial_update", "update"):
             return self.update_serializer_class
         return self.action_serializer_classes.get(action)
 
-    def validated(self, data: Any = None, *, action: str | None = None, **kwargs: Any):
+    def validated(self, data: Any = None, *, action: str | None = None, **kwargs: Any) -> serializers.Serializer:
         """The write serializer of ``action`` (default: this request's), validated."""
         serializer_class = self.write_serializer_class_for(action or self.action)
+        assert serializer_class is not None, (
+            f"{type(self).__name__} has no input serializer for action {action or self.action!r}: "
+            "set create_serializer_class / update_serializer_class or add it to action_serializer_classes."
+        )
         serializer = serializer_class(data=self.request.data if data is None else data,
                                       context=self.get_serializer_context(), **kwargs)
         self._write_serializer = serializer  # errors from Stripe are placed on its fields
@@ -140,7 +148,7 @@ class CreateMixin:
     perform_stripe_create: Any
     read_response: Any
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.validated()
         instance = self.perform_stripe_create(compact(serializer.validated_data))
         return self.read_response(instance, status.HTTP_201_CREATED)
@@ -155,7 +163,7 @@ class UpdateMixin:
     perform_stripe_update: Any
     read_response: Any
 
-    def partial_update(self, request, *args, **kwargs):
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         serializer = self.validated(partial=True)
         data = compact(serializer.validated_data)
@@ -164,5 +172,5 @@ class UpdateMixin:
         instance = self.perform_stripe_update(instance, data)
         return self.read_response(instance)
 
-    def update(self, request, *args, **kwargs):
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)

@@ -193,3 +193,12 @@ def test_deauthorized_account_is_a_409(api, seller_account, fake_stripe):
     response = api.patch(detail(seller_account), {"email": "x@example.com"}, format="json")
     assert response.status_code == 409 and response.data["code"] == "account_deauthorized"
     assert len(fake_stripe.requests) == before
+
+
+def test_validated_names_a_missing_input_serializer():
+    from pinax_connect.rest.views import ConnectedAccountViewSet
+
+    view = ConnectedAccountViewSet()
+    view.action = "balance"  # a read: no input serializer
+    with pytest.raises(AssertionError, match="ConnectedAccountViewSet has no input serializer for action 'balance'"):
+        view.validated({})

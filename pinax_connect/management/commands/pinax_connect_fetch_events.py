@@ -1,5 +1,9 @@
 """Catch up on missed webhooks from Stripe's Events API: ``manage.py pinax_connect_fetch_events``."""
-from django.core.management.base import BaseCommand, CommandError
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pinax_connect.exceptions import InvalidRequest
 from pinax_connect.management.commands.pinax_connect_replay_events import parse_date
@@ -15,7 +19,7 @@ class Command(BaseCommand):
         "each connected account we mirror, store those we do not have and process them, oldest first."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--since", type=parse_date, required=True, metavar="YYYY-MM-DD", help="events created on or after"
         )
@@ -35,7 +39,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-process", action="store_true", help="store the missing events without processing")
 
-    def handle(self, *, since, types, accounts, no_process, verbosity, **options):
+    def handle(
+        self,
+        *,
+        since: datetime.datetime,
+        types: list[str] | None,
+        accounts: list[str] | None,
+        no_process: bool,
+        verbosity: int,
+        **options: Any,
+    ) -> None:
         from pinax_connect.actions.events import fetch_events
         from pinax_connect.webhooks import processing, storage
 
@@ -72,7 +85,7 @@ class Command(BaseCommand):
         )
 
 
-def _not_stored(datas):
+def _not_stored(datas: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The event dicts whose id has no Event row, without duplicates."""
     by_id = {data["id"]: data for data in datas}
     ids = list(by_id)

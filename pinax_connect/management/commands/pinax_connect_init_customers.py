@@ -1,8 +1,10 @@
 """``manage.py pinax_connect_init_customers``: a Stripe customer for every user who lacks one."""
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from pinax_connect import models
@@ -16,12 +18,12 @@ class Command(BaseCommand):
         "Idempotent: users who already have one are skipped."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--account", metavar="ACCT_ID", help="Create the customers on this connected account.")
         parser.add_argument("--concurrency", type=int, default=4,
                             help="Parallel Stripe requests (stay under Stripe's rate limit; default 4).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         account = None
         if options["account"]:
             account = models.Account.objects.filter(stripe_id=options["account"]).first()
@@ -46,7 +48,9 @@ class Command(BaseCommand):
         if failures:
             raise CommandError(f"{failures} customer(s) could not be created")
 
-    def run(self, pks, account, concurrency):
+    def run(
+        self, pks: Iterable[Any], account: models.Account | None, concurrency: int
+    ) -> Iterator[tuple[Any, str | None]]:
         """Yield ``(user pk, error or None)``; in this thread when concurrency is 1."""
         if concurrency <= 1:
             for pk in pks:
@@ -58,14 +62,14 @@ class Command(BaseCommand):
                 yield futures[future], future.result()
 
     @classmethod
-    def create_one_in_thread(cls, pk, account):
+    def create_one_in_thread(cls, pk: Any, account: models.Account | None) -> str | None:
         try:
             return cls.create_one(pk, account)
         finally:
             connections.close_all()  # worker threads own their connections
 
     @staticmethod
-    def create_one(pk, account):
+    def create_one(pk: Any, account: models.Account | None) -> str | None:
         from pinax_connect.actions import customers
 
         try:

@@ -1,8 +1,10 @@
 """Drop the payloads of old processed webhook events: ``manage.py pinax_connect_prune_events``."""
 import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from pinax_connect.conf import settings
@@ -10,7 +12,7 @@ from pinax_connect.models import Event
 from pinax_connect.progress import Progress
 
 
-def retention(value) -> "datetime.timedelta | None":
+def retention(value: object) -> "datetime.timedelta | None":
     """``PINAX_CONNECT_EVENT_RETENTION`` (a timedelta or a number of days) as a timedelta, or None."""
     if value is None:
         return None
@@ -21,7 +23,7 @@ def retention(value) -> "datetime.timedelta | None":
     raise CommandError(f"PINAX_CONNECT_EVENT_RETENTION must be a timedelta, a number of days or None, not {value!r}")
 
 
-def prunable(older_than: datetime.datetime):
+def prunable(older_than: datetime.datetime) -> QuerySet[Event]:
     """Processed events received before ``older_than`` that still carry their payload.
 
     Failed, dead and flagged events keep theirs (they may still be applied); rows are
@@ -37,12 +39,14 @@ class Command(BaseCommand):
         "(de-duplication of redeliveries keeps working). Batched; --dry-run only counts."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="count what would be pruned, change nothing")
         parser.add_argument("--days", type=float, default=None, help="override PINAX_CONNECT_EVENT_RETENTION")
         parser.add_argument("--batch-size", type=int, default=500, help="events per transaction (default 500)")
 
-    def handle(self, *, dry_run, days, batch_size, verbosity, **options):
+    def handle(
+        self, *, dry_run: bool, days: float | None, batch_size: int, verbosity: int, **options: Any
+    ) -> None:
         keep = retention(days if days is not None else settings.PINAX_CONNECT_EVENT_RETENTION)
         if keep is None:
             self.stdout.write("PINAX_CONNECT_EVENT_RETENTION is None: payloads are kept; nothing to do.")

@@ -2,14 +2,16 @@
 import argparse
 import collections
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from pinax_connect.models import Event
 
 
-def parse_date(value):
+def parse_date(value: str) -> datetime.datetime:
     """``YYYY-MM-DD`` → midnight UTC of that day (an aware datetime), for ``--since``."""
     try:
         day = datetime.date.fromisoformat(value)
@@ -18,7 +20,7 @@ def parse_date(value):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
-def type_filter(types):
+def type_filter(types: Iterable[str]) -> Q:
     """Events whose type is one of ``types`` or starts with one of them followed by a dot."""
     query = Q()
     for name in types:
@@ -33,7 +35,7 @@ class Command(BaseCommand):
         "(they combine with AND)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--failed",
             action="store_true",
@@ -56,7 +58,18 @@ class Command(BaseCommand):
         parser.add_argument("--ids", nargs="+", metavar="EVENT_ID", help="Stripe event ids (evt_...)")
         parser.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD", help="events created on or after")
 
-    def handle(self, *, failed, dead, flagged, types, ids, since, verbosity, **options):
+    def handle(
+        self,
+        *,
+        failed: bool,
+        dead: bool,
+        flagged: bool,
+        types: list[str] | None,
+        ids: list[str] | None,
+        since: datetime.datetime | None,
+        verbosity: int,
+        **options: Any,
+    ) -> None:
         from pinax_connect.webhooks import processing
 
         if not (failed or dead or flagged or types or ids or since):

@@ -1,5 +1,7 @@
 """Run the automatic retries that are due: ``manage.py pinax_connect_retry_events``."""
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
@@ -9,10 +11,10 @@ class Command(BaseCommand):
         "Safe to run from cron every minute and beside task workers: every retry is claimed once."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=None, help="at most this many retries in one run")
 
-    def handle(self, *, limit, verbosity, **options):
+    def handle(self, *, limit: int | None, verbosity: int, **options: Any) -> None:
         from pinax_connect.webhooks import early, retries
 
         outcomes = retries.run_due(limit=limit)

@@ -1,7 +1,10 @@
 """``manage.py pinax_connect_sync``: mirror Stripe objects into the database, page by page."""
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Model
 
 from pinax_connect import models
 from pinax_connect.progress import Progress
@@ -22,7 +25,7 @@ MODELS = {
 }
 
 
-def parse_since(value):
+def parse_since(value: str) -> int:
     try:
         day = datetime.date.fromisoformat(value)
     except ValueError:
@@ -33,7 +36,7 @@ def parse_since(value):
 class Command(BaseCommand):
     help = "Sync Stripe objects (all models or the ones named) into the local mirror."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("models", nargs="*", metavar="MODEL",
                             help=f"Models to sync (default: all): {', '.join(MODELS)}")
         parser.add_argument("--account", action="append", default=[], metavar="ACCT_ID",
@@ -42,7 +45,7 @@ class Command(BaseCommand):
                             help="Also sync objects on every authorized connected account we mirror.")
         parser.add_argument("--since", help="Only objects created on or after this date (YYYY-MM-DD).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         from pinax_connect.actions import bulk
 
         names = options["models"]
@@ -77,7 +80,9 @@ class Command(BaseCommand):
             raise CommandError(f"{failures} sync(s) failed")
 
     @staticmethod
-    def scopes_for(model, scopes):
+    def scopes_for(
+        model: type[Model], scopes: list[models.Account | None]
+    ) -> list[models.Account | None]:
         """Where to sync ``model``: platform-only lists once, per-account lists on the
         accounts asked for (``None`` = every account), the rest on every scope."""
         from pinax_connect.actions import bulk
@@ -88,7 +93,7 @@ class Command(BaseCommand):
             return [a for a in scopes if a is not None] or [None]
         return scopes
 
-    def scopes(self, options):
+    def scopes(self, options: Mapping[str, Any]) -> list[models.Account | None]:
         scopes: list[models.Account | None] = [None] if not options["account"] else []
         for stripe_id in options["account"]:
             account = models.Account.objects.filter(stripe_id=stripe_id).first()

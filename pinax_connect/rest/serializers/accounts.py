@@ -1,6 +1,8 @@
 """Connected accounts: create / update / read, and the onboarding links."""
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -56,7 +58,7 @@ EXTERNAL_ACCOUNT_SCHEMA = {
 class DateOfBirthField(serializers.Field):
     """``{"day", "month", "year"}`` (Stripe's shape) or ``"YYYY-MM-DD"``; one field for errors."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> dict[str, int]:
         if isinstance(data, str):
             parts = data.split("-")
             if len(parts) == 3 and all(p.isdigit() for p in parts):
@@ -69,7 +71,7 @@ class DateOfBirthField(serializers.Field):
             raise serializers.ValidationError("day, month and year must all be numbers.") from None
         return values
 
-    def to_representation(self, value):
+    def to_representation(self, value: Any) -> Any:
         return value
 
 
@@ -155,7 +157,7 @@ class CapabilitiesField(serializers.Field):
     """Capabilities to request: ``{"transfers": {"requested": true}}`` (Stripe's request shape),
     ``["transfers"]``, or an account's own ``{"transfers": "active"}`` read back."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> dict[str, dict[str, bool]]:
         if isinstance(data, list):
             data = {name: {"requested": True} for name in data}
         if not isinstance(data, dict):
@@ -173,7 +175,7 @@ class CapabilitiesField(serializers.Field):
             out[name] = {"requested": value.get("requested", True)}
         return out
 
-    def to_representation(self, value):
+    def to_representation(self, value: Any) -> Any:
         return value
 
 
@@ -181,7 +183,7 @@ class CapabilitiesField(serializers.Field):
 class ExternalAccountInput(serializers.Field):
     """A token (``btok_`` / ``tok_``) or bank details; the account number is write-only."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> str | dict[str, Any]:
         if isinstance(data, str) and data:
             return data
         if isinstance(data, dict):
@@ -192,7 +194,7 @@ class ExternalAccountInput(serializers.Field):
             return {"object": "bank_account", **serializer.validated_data}
         raise serializers.ValidationError("Expected a token id or a dict of bank details.")
 
-    def to_representation(self, value):  # pragma: no cover - write-only
+    def to_representation(self, value: Any) -> None:  # pragma: no cover - write-only
         return None
 
 
@@ -225,7 +227,7 @@ class AccountCreateSerializer(AccountUpdateSerializer):
     controller = ControllerSerializer(required=False, allow_null=True)
     country = serializers.RegexField(r"^[A-Za-z]{2}$", help_text="Two-letter ISO country code.")
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         kind, controller = attrs.get("type"), attrs.get("controller")
         if kind and controller:
             if account_actions.account_type({"controller": controller}) != kind:

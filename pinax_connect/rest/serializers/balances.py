@@ -1,14 +1,16 @@
 """Transfers (read), payouts (create / cancel) of a connected account."""
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from ...models import Account, ExternalAccount, Payout, Transfer
 from .common import Currency, Metadata, MirrorSerializer, StripeIdField, money_amount, text
 from .external_accounts import own_accounts
 
 
-def own_external_accounts(request, queryset):
+def own_external_accounts(request: Request, queryset: QuerySet[ExternalAccount]) -> QuerySet[ExternalAccount]:
     return queryset.filter(account__user=request.user)
 
 

@@ -1,13 +1,17 @@
 """Customers (the requesting user's, on the platform or a connected account) and their payment methods."""
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from ...models import Account, Customer
 from .common import Metadata, StripeIdField, optional, text
 
 
-def live_accounts(request, queryset):
+def live_accounts(request: Request, queryset: QuerySet[Account]) -> QuerySet[Account]:
     return queryset.filter(authorized=True, date_deleted__isnull=True)
 
 
@@ -51,7 +55,7 @@ class PaymentMethodAttachSerializer(serializers.Serializer):
     token = serializers.CharField(required=False, max_length=255)
     set_default = serializers.BooleanField(default=False)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("payment_method")) == bool(attrs.get("token")):
             raise serializers.ValidationError({"non_field_errors": ["Give exactly one of payment_method or token."]})
         return attrs

@@ -1,13 +1,17 @@
 """Bank accounts (and debit cards) a connected account is paid out to."""
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from ...models import Account, ExternalAccount
 from .common import Currency, Metadata, StripeIdField, sensitive, text
 
 
-def own_accounts(request, queryset):
+def own_accounts(request: Request, queryset: QuerySet[Account]) -> QuerySet[Account]:
     return queryset.filter(user=request.user, authorized=True, date_deleted__isnull=True)
 
 
@@ -21,7 +25,7 @@ class BankAccountSerializer(serializers.Serializer):
     account_holder_name = text(max_length=255)
     account_holder_type = serializers.ChoiceField(choices=["individual", "company"], required=False)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in attrs.items() if v not in (None, "")}
 
 
@@ -35,7 +39,7 @@ class ExternalAccountCreateSerializer(serializers.Serializer):
     default_for_currency = serializers.BooleanField(required=False)
     metadata = Metadata()
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("token" in attrs) == ("bank_account" in attrs):
             raise serializers.ValidationError({"non_field_errors": ["Give exactly one of token or bank_account."]})
         if attrs.get("metadata") and "bank_account" in attrs:

@@ -1,7 +1,9 @@
 """Payments: PaymentIntents (create / cancel), charges (read) and refunds (the seller's)."""
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from ...actions.payment_intents import CAPTURE_METHODS
 from ...actions.refunds import REASONS
@@ -9,7 +11,7 @@ from ...models import Account, Charge, PaymentIntent, Refund
 from .common import Currency, Metadata, MirrorSerializer, StripeIdField, money_amount, text
 
 
-def payable_accounts(request, queryset):
+def payable_accounts(request: Request, queryset: QuerySet[Account]) -> QuerySet[Account]:
     return queryset.filter(authorized=True, date_deleted__isnull=True)
 
 
@@ -56,17 +58,17 @@ class PaymentIntentSerializer(MirrorSerializer):
                   "livemode", "created", "stripe_data"]
         read_only_fields = fields
 
-    def _is_buyer(self, intent) -> bool:
+    def _is_buyer(self, intent: PaymentIntent) -> bool:
         request = self.context.get("request")
         customer = intent.customer
         if request is None or customer is None or not request.user.is_authenticated:
             return False
         return customer.user_id == request.user.pk or customer.users.filter(pk=request.user.pk).exists()
 
-    def get_client_secret(self, intent) -> str | None:
+    def get_client_secret(self, intent: PaymentIntent) -> str | None:
         return intent.stripe_data.get("client_secret") if self._is_buyer(intent) else None
 
-    def get_stripe_data(self, intent) -> dict:
+    def get_stripe_data(self, intent: PaymentIntent) -> dict:
         return {k: v for k, v in intent.stripe_data.items() if k != "client_secret"}
 
 
@@ -85,7 +87,7 @@ class ChargeSerializer(MirrorSerializer):
         read_only_fields = fields
 
 
-def sold_charges(request, queryset):
+def sold_charges(request: Request, queryset: QuerySet[Charge]) -> QuerySet[Charge]:
     from django.db.models import Q
 
     user = request.user

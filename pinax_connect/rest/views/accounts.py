@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ...actions import accounts as account_actions
@@ -47,19 +48,19 @@ class ConnectedAccountViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, m
         "created_lte": ("created__lte", "datetime"),
     }
 
-    def owned(self, queryset: QuerySet, user) -> QuerySet:
+    def owned(self, queryset: QuerySet[Account], user: Any) -> QuerySet[Account]:
         return queryset.filter(user=user)
 
-    def perform_stripe_create(self, data: dict) -> Account:
+    def perform_stripe_create(self, data: dict[str, Any]) -> Account:
         country = data.pop("country")
         return account_actions.create(self.request.user, country, idempotency_key=self.idempotency_key(), **data)
 
-    def perform_stripe_update(self, account: Account, data: dict) -> Account:
+    def perform_stripe_update(self, account: Account, data: dict[str, Any]) -> Account:
         return account_actions.update(account, data, idempotency_key=self.idempotency_key())
 
     @extend_schema(request=s.AccountLinkSerializer, responses={201: s.LinkSerializer})
     @stripe_action(detail=True, methods=["post"], url_path="account-link")
-    def account_link(self, request, pk=None):
+    def account_link(self, request: Request, pk: str | None = None) -> Response:
         """A Stripe-hosted onboarding (or update) form for this account: redirect the seller to ``url``."""
         account = self.get_object()
         data = self.validated().validated_data
@@ -68,7 +69,7 @@ class ConnectedAccountViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, m
 
     @extend_schema(request=None, responses={201: s.LinkSerializer})
     @stripe_action(detail=True, methods=["post"], url_path="login-link")
-    def login_link(self, request, pk=None):
+    def login_link(self, request: Request, pk: str | None = None) -> Response:
         """A single-use link to the Express dashboard (Express accounts only)."""
         account = self.get_object()
         url = onboarding.create_login_link(account, idempotency_key=self.idempotency_key())
@@ -76,7 +77,7 @@ class ConnectedAccountViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, m
 
     @extend_schema(responses={200: s.RequirementsSerializer})
     @stripe_action(detail=True, methods=["get"])
-    def requirements(self, request, pk=None):
+    def requirements(self, request: Request, pk: str | None = None) -> Response:
         """What Stripe still needs (from the mirror), each path with a label a person understands."""
         account = self.get_object()
         requirements = account.requirements or {}
@@ -92,7 +93,7 @@ class ConnectedAccountViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, m
 
     @extend_schema(responses={200: s.BalanceSerializer})
     @stripe_action(detail=True, methods=["get"])
-    def balance(self, request, pk=None):
+    def balance(self, request: Request, pk: str | None = None) -> Response:
         """The account's balance, read from Stripe (nothing is stored)."""
         balance = balances.retrieve(self.get_object())
         return Response(s.BalanceSerializer({
@@ -115,10 +116,10 @@ class ExternalAccountViewSet(CreateMixin, mixins.ListModelMixin, mixins.Retrieve
         "default_for_currency": ("default_for_currency", "bool"),
     }
 
-    def owned(self, queryset: QuerySet, user) -> QuerySet:
+    def owned(self, queryset: QuerySet[ExternalAccount], user: Any) -> QuerySet[ExternalAccount]:
         return queryset.filter(account__user=user)
 
-    def perform_stripe_create(self, data: dict) -> ExternalAccount:
+    def perform_stripe_create(self, data: dict[str, Any]) -> ExternalAccount:
         if "token" in data:
             self.stripe_param_map = {"external_account": "token"}
         return external_accounts.create(
@@ -128,12 +129,12 @@ class ExternalAccountViewSet(CreateMixin, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(request=None, responses={200: ExternalAccountSerializer})
     @stripe_action(detail=True, methods=["post"], url_path="set-default")
-    def set_default(self, request, pk=None):
+    def set_default(self, request: Request, pk: str | None = None) -> Response:
         """Make this the default payout destination for its currency."""
         return self.read_response(external_accounts.set_default(self.get_object(),
                                                                 idempotency_key=self.idempotency_key()))
 
-    def destroy(self, request, pk=None):
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
         """Remove it on Stripe (Stripe refuses the default one of the default currency) and here."""
         external_accounts.delete(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,9 +1,12 @@
 """The requesting user's customers (platform and per connected account) and their payment methods."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ...actions import customers as customer_actions
@@ -13,7 +16,7 @@ from ..serializers import customers as s
 from ..viewsets import StripeResourceViewSet, UpdateMixin, compact, stripe_action
 
 
-def _with_default(methods: list[dict], customer: Customer) -> list[dict]:
+def _with_default(methods: list[dict[str, Any]], customer: Customer) -> list[dict[str, Any]]:
     return [{**pm, "is_default": pm.get("id") == customer.default_payment_method} for pm in methods]
 
 
@@ -39,11 +42,11 @@ class CustomerViewSet(UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         "created_lte": ("created__lte", "datetime"),
     }
 
-    def owned(self, queryset: QuerySet, user) -> QuerySet:
+    def owned(self, queryset: QuerySet[Customer], user: Any) -> QuerySet[Customer]:
         ids = Customer.objects.filter(Q(user=user) | Q(user_account__user=user)).values("pk")
         return queryset.filter(pk__in=ids, date_purged__isnull=True)
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = compact(self.validated().validated_data)
         account = data.pop("stripe_account", None)
         existing = customer_actions.get_customer_for_user(request.user, stripe_account=account)
@@ -52,7 +55,7 @@ class CustomerViewSet(UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         customer = customer_actions.get_or_create(request.user, stripe_account=account, **data)
         return self.read_response(customer, status.HTTP_201_CREATED)
 
-    def perform_stripe_update(self, customer: Customer, data: dict) -> Customer:
+    def perform_stripe_update(self, customer: Customer, data: dict[str, Any]) -> Customer:
         default = data.pop("default_payment_method", None)
         if default:
             data["invoice_settings"] = {"default_payment_method": default}
@@ -62,7 +65,7 @@ class CustomerViewSet(UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     @extend_schema(methods=["POST"], request=s.PaymentMethodAttachSerializer,
                    responses={201: s.PaymentMethodSerializer})
     @stripe_action(detail=True, methods=["get", "post"], url_path="payment-methods")
-    def payment_methods(self, request, pk=None):
+    def payment_methods(self, request: Request, pk: str | None = None) -> Response:
         """GET: the customer's cards (from Stripe). POST: attach a PaymentMethod or card token."""
         customer = self.get_object()
         if request.method == "GET":
@@ -80,7 +83,7 @@ class CustomerViewSet(UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     @extend_schema(request=None, responses={204: None},
                    parameters=[OpenApiParameter("payment_method", str, OpenApiParameter.PATH)])
     @stripe_action(detail=True, methods=["delete"], url_path=r"payment-methods/(?P<payment_method>pm_[A-Za-z0-9_]+)")
-    def detach_payment_method(self, request, pk=None, payment_method=None):
+    def detach_payment_method(self, request: Request, pk: str | None = None, payment_method: str = "") -> Response:
         """Detach one of the customer's payment methods."""
         payment_methods.detach(self.get_object(), payment_method)
         return Response(status=status.HTTP_204_NO_CONTENT)

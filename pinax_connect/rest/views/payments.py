@@ -1,9 +1,14 @@
 """Payments: the buyer's PaymentIntents, charges (buyer's or seller's) and the seller's refunds."""
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from ...actions import customers as customer_actions
 from ...actions import payment_intents, refunds
@@ -17,7 +22,7 @@ DATE_FILTERS = {
 }
 
 
-def paid_by_or_to(user, prefix: str = "") -> Q:
+def paid_by_or_to(user: Any, prefix: str = "") -> Q:
     """Rows whose customer is ``user``'s (buyer) or whose money goes to ``user``'s account (seller)."""
     p = prefix
     customers = Q(**{f"{p}customer__user": user}) | Q(**{f"{p}customer__user_account__user": user})
@@ -40,15 +45,15 @@ class PaymentIntentViewSet(CreateMixin, mixins.ListModelMixin, mixins.RetrieveMo
     may_decline = True
     filter_fields = {"status": ("status", "str"), "currency": ("currency", "str"), **DATE_FILTERS}
 
-    def owned(self, queryset: QuerySet, user) -> QuerySet:
+    def owned(self, queryset: QuerySet[PaymentIntent], user: Any) -> QuerySet[PaymentIntent]:
         ids = PaymentIntent.objects.filter(paid_by_or_to(user) | Q(transfer_destination__user=user)).values("pk")
         return queryset.filter(pk__in=ids)
 
-    def application_fee_amount(self, data: dict):
+    def application_fee_amount(self, data: dict[str, Any]) -> Decimal | None:
         """The platform's fee for this purchase: what the client sent. Override to set it server-side."""
         return data.get("application_fee_amount")
 
-    def perform_stripe_create(self, data: dict) -> PaymentIntent:
+    def perform_stripe_create(self, data: dict[str, Any]) -> PaymentIntent:
         seller = data.pop("account")
         direct = data.pop("charge_type") == "direct"
         customer = customer_actions.get_or_create(self.request.user, stripe_account=seller if direct else None)
@@ -69,7 +74,7 @@ class PaymentIntentViewSet(CreateMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     @extend_schema(request=s.PaymentIntentCancelSerializer, responses={200: s.PaymentIntentSerializer})
     @stripe_action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
         """Cancel it (not once it succeeded or was canceled)."""
         intent = self.get_object()
         data = self.validated().validated_data
@@ -84,7 +89,7 @@ class ChargeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StripeReso
     filter_fields = {"status": ("status", "str"), "paid": ("paid", "bool"), "refunded": ("refunded", "bool"),
                      "currency": ("currency", "str"), **DATE_FILTERS}
 
-    def owned(self, queryset: QuerySet, user) -> QuerySet:
+    def owned(self, queryset: QuerySet[Charge], user: Any) -> QuerySet[Charge]:
         ids = Charge.objects.filter(paid_by_or_to(user) | Q(destination__user=user)).values("pk")
         return queryset.filter(pk__in=ids)
 
@@ -97,11 +102,11 @@ class RefundViewSet(CreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     create_serializer_class = s.RefundCreateSerializer
     filter_fields = {"status": ("status", "str"), **DATE_FILTERS}
 
-    def owned(self, queryset: QuerySet, user) -> QuerySet:
+    def owned(self, queryset: QuerySet[Refund], user: Any) -> QuerySet[Refund]:
         charges = Charge.objects.filter(paid_by_or_to(user) | Q(destination__user=user)).values("pk")
         return queryset.filter(Q(charge__in=charges) | Q(stripe_account__user=user))
 
-    def perform_stripe_create(self, data: dict) -> Refund:
+    def perform_stripe_create(self, data: dict[str, Any]) -> Refund:
         charge = data.pop("charge")
         return refunds.create(charge, data.pop("amount", None), metadata=data.pop("metadata", None) or None,
                               idempotency_key=self.idempotency_key(), **data)
