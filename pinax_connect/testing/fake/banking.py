@@ -224,7 +224,7 @@ def test_token(fake: FakeStripe, token_id: str, account: str | None) -> dict[str
         )
         token = _token(fake, "bank_account", bank_account=bank)
     elif cards.test_card_number(token_id, ("tok_",)):
-        number = cards.test_card_number(token_id, ("tok_",))
+        number = cards.test_card_number(token_id, ("tok_",)) or ""
         exp_year = str(1970 + fake.now() // 31_556_952 + 3)
         card = new_card(fake, {"number": number, "exp_month": "12", "exp_year": exp_year, "cvc": "123"}, "card")
         token = _token(fake, "card", card=card)
