@@ -13,7 +13,7 @@ DATABASE_URL_ENV = "PINAX_CONNECT_TEST_DATABASE_URL"
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 
 
-def parse_database_url(url):
+def parse_database_url(url: str) -> dict:
     """Turn postgres://user:password@host:port/name?option=value into a DATABASES entry.
 
     Only PostgreSQL is understood: that is all the test suite needs. Query

@@ -5,11 +5,15 @@ Every Stripe account object reaches the ``Account`` table through
 whole list), both built on :mod:`pinax_connect.sync` with the one mapping
 :func:`columns`.
 """
+import datetime
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .. import identity, sync
@@ -35,7 +39,7 @@ USER_METADATA_KEY = identity.USER_KEY
 # ---- the mapping ---------------------------------------------------------------
 
 
-def account_type(data):
+def account_type(data: Mapping[str, Any]) -> str:
     """``custom`` / ``express`` / ``standard`` for an account object.
 
     Newer accounts may be created with ``controller`` instead of ``type``; Stripe then
@@ -53,7 +57,7 @@ def account_type(data):
     return "standard"
 
 
-def business_name(data):
+def business_name(data: Mapping[str, Any]) -> str:
     """The name people know the business by: profile name, company name, dashboard name."""
     return (
         (data.get("business_profile") or {}).get("name")
@@ -63,7 +67,7 @@ def business_name(data):
     )
 
 
-def verification_fields_needed(requirements):
+def verification_fields_needed(requirements: Mapping[str, Any]) -> list[str]:
     """``currently_due`` then ``past_due``, in order, without duplicates (pinax-stripe's list)."""
     fields = (requirements.get("currently_due") or []) + (requirements.get("past_due") or [])
     return list(dict.fromkeys(fields))
@@ -91,7 +95,10 @@ def columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
     }
 
 
-def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=None, reread=None, **context):
+def sync_account_from_stripe_object(
+    stripe_object: Any, *, event_created: int | None = None, user: AbstractBaseUser | None = None,
+    reread: Callable[[], Any] | None = None, **context: Any,
+) -> Account:
     """Mirror an account object into ``Account`` and return the row.
 
     ``stripe_object`` is a stripe-python object or a plain dict (a webhook's
@@ -104,7 +111,7 @@ def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=N
     """
     data = sync.to_dict(stripe_object)
 
-    def values_for(obj):
+    def values_for(obj: dict) -> dict[str, Any]:
         values = columns(obj)
         if user is not None:
             values["user"] = user
@@ -119,7 +126,7 @@ def sync_account_from_stripe_object(stripe_object, *, event_created=None, user=N
     return account
 
 
-def _keep_newer_capabilities(account, event_created):
+def _keep_newer_capabilities(account: Account, event_created: int) -> None:
     # The marks are the row's as our write found it (sync.upsert returns the row it
     # wrote, locked until the transaction ends): a capability.updated applied
     # concurrently has committed its mark by the time our write got the row.
@@ -129,14 +136,16 @@ def _keep_newer_capabilities(account, event_created):
         _write_capabilities(account, newer)
 
 
-def _write_capabilities(account, statuses):
+def _write_capabilities(account: Account, statuses: Mapping[str, Any]) -> None:
     capabilities = {**(account.capabilities or {}), **statuses}
     data = {**account.stripe_data, "capabilities": capabilities}
     Account.objects.filter(pk=account.pk).update(capabilities=capabilities, stripe_data=data)
     account.capabilities, account.stripe_data = capabilities, data
 
 
-def apply_capability(account, capability, event_created, *, reread=None):
+def apply_capability(
+    account: Account, capability: Mapping[str, Any], event_created: int, *, reread: Callable[[], Any] | None = None,
+) -> Account:
     """Record a ``capability.updated`` event's status on ``account``; return the row.
 
     A capability is a sub-object: its event does not move the account's watermark
@@ -165,7 +174,7 @@ def apply_capability(account, capability, event_created, *, reread=None):
     return account
 
 
-def link_users_from_metadata(queryset=None):
+def link_users_from_metadata(queryset: QuerySet[Account] | None = None) -> int:
     """Link accounts that have no user to the user named in their metadata.
 
     :func:`create` puts the user's pk and a per-installation check in the account's
@@ -190,7 +199,7 @@ def link_users_from_metadata(queryset=None):
 sync_account_from_stripe_data = sync_account_from_stripe_object
 
 
-def _sync_read(stripe_account, user=None):
+def _sync_read(stripe_account: Any, user: AbstractBaseUser | None = None) -> Account:
     """Mirror an account just read from (or written to) Stripe, with the bank
     accounts and cards embedded in it (``external_accounts.data``)."""
     from . import external_accounts  # imports this module
@@ -202,7 +211,9 @@ def _sync_read(stripe_account, user=None):
     return account
 
 
-def sync_accounts(*, created_gte=None, progress=None):
+def sync_accounts(
+    *, created_gte: datetime.datetime | int | None = None, progress: Callable[[int], Any] | None = None,
+) -> tuple[int, int]:
     """Mirror every connected account of the platform (``GET /v1/accounts``, 100 a page).
 
     ``created_gte`` (datetime or unix seconds) limits the list to newer accounts;
@@ -224,7 +235,7 @@ def sync_accounts(*, created_gte=None, progress=None):
 # ---- guards ------------------------------------------------------------------------
 
 
-def ensure_authorized(account):
+def ensure_authorized(account: Account | None) -> None:
     """Raise ``AccountDeauthorized`` when the account revoked the platform's access.
 
     Every action that talks to Stripe about a connected account calls this first:
@@ -236,7 +247,7 @@ def ensure_authorized(account):
         raise AccountDeauthorized(f"Account {account.stripe_id} has deauthorized the platform.")
 
 
-def oauth_client_id():
+def oauth_client_id() -> str:
     """``PINAX_CONNECT_CLIENT_ID`` (``ca_...``), needed for Standard-account OAuth."""
     client_id = settings.PINAX_CONNECT_CLIENT_ID
     if not client_id:
@@ -247,7 +258,7 @@ def oauth_client_id():
     return client_id
 
 
-def _require_account(account):
+def _require_account(account: Any) -> None:
     if not isinstance(account, Account):
         raise InvalidRequest(f"Expected an Account instance, got {account!r}")
     ensure_authorized(account)
@@ -256,7 +267,10 @@ def _require_account(account):
 # ---- actions ----------------------------------------------------------------------
 
 
-def create(user, country, *, type=None, controller=None, idempotency_key=None, **params):
+def create(
+    user: AbstractBaseUser | None, country: str, *, type: str | None = None, controller: dict | None = None,
+    idempotency_key: str | None = None, **params: Any,
+) -> Account:
     """Create a connected account for ``user`` and return the mirrored ``Account``.
 
     Sends ``POST /v1/accounts`` with exactly one of ``type`` (custom / express /
@@ -295,7 +309,7 @@ def create(user, country, *, type=None, controller=None, idempotency_key=None, *
     return _sync_read(stripe_account, user=user)
 
 
-def update(account, data, *, idempotency_key=None):
+def update(account: Account, data: dict[str, Any], *, idempotency_key: str | None = None) -> Account:
     """Update the account on Stripe with ``data`` and return the re-synced ``Account``.
 
     Sends ``POST /v1/accounts/{id}`` with ``data`` as given (nested dicts allowed);
@@ -312,11 +326,11 @@ def update(account, data, *, idempotency_key=None):
     return _sync_read(stripe_account)
 
 
-def _retrieve(stripe_id):
+def _retrieve(stripe_id: str) -> Any:
     return get_client().v1.accounts.retrieve(stripe_id)
 
 
-def sync_account(account: Any) -> Any:
+def sync_account(account: Account) -> Account:
     """Re-read the account from Stripe (``GET /v1/accounts/{id}``), store it, return the row."""
     _require_account(account)
     return _sync_read(_retrieve(account.stripe_id))
@@ -326,7 +340,7 @@ def sync_account(account: Any) -> Any:
 retrieve = sync_account
 
 
-def reject(account, reason, *, idempotency_key=None):
+def reject(account: Account, reason: str, *, idempotency_key: str | None = None) -> Account:
     """Reject a custom or express account (``POST /v1/accounts/{id}/reject``).
 
     ``reason`` is ``fraud``, ``terms_of_service`` or ``other``. Stores the account
@@ -343,7 +357,7 @@ def reject(account, reason, *, idempotency_key=None):
     return sync_account_from_stripe_object(stripe_account)
 
 
-def delete(account):
+def delete(account: Account) -> Any:
     """Delete the account on Stripe (``DELETE /v1/accounts/{id}``); keep its local history.
 
     The row stays, stamped ``date_deleted`` and no longer authorized, so the
@@ -358,7 +372,7 @@ def delete(account):
     return deleted
 
 
-def set_authorized(account, authorized):
+def set_authorized(account: Account, authorized: bool) -> Account:
     """Record locally whether the account lets the platform act on it (no Stripe call).
 
     Used by :func:`deauthorize`, by OAuth reconnection, and by the
@@ -370,7 +384,7 @@ def set_authorized(account, authorized):
     return account
 
 
-def deauthorize(account):
+def deauthorize(account: Account) -> Account:
     """Disconnect the account from the platform and mark it ``authorized=False``.
 
     Standard accounts connected through OAuth are revoked with
