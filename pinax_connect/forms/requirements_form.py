@@ -160,7 +160,8 @@ class StripeSubmitMixin:
 
     def _field_for_document(self, scope: str, path: ParamPath) -> str | None:
         """The form field an uploaded file at ``path`` (within ``scope``) came from."""
-        dotted = ".".join(((scope,) if scope else ()) + path)
+        keys = tuple(key for key in path if not isinstance(key, int))  # list indexes dropped, as param_to_path does
+        dotted = ".".join(((scope,) if scope else ()) + keys)
         return errors.field_for_param(self.bindings, self.context, dotted, self.fields)
 
 
