@@ -18,7 +18,7 @@ Use it like any ``SessionWizardView``::
     path("payouts/setup/", CustomAccountWizard.as_view(country="DE", success_url="/payouts/"))
 """
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import stripe
 from django.http import HttpRequest
@@ -138,7 +138,7 @@ class CustomAccountWizard(SessionWizardView):
     template_name = "pinax_connect/wizard/step.html"
     done_template_name = "pinax_connect/wizard/done.html"
     country = "US"
-    success_url: str | None = None
+    success_url: "StrOrPromise | None" = None  # reverse_lazy() is fine, as for Django's FormView
     # No file is ever kept between requests: documents are only asked for in the last
     # step and go from the request straight to Stripe. Without a file storage formtools
     # refuses (NoFileStorageConfigured) rather than writing one to disk by mistake.
@@ -219,5 +219,6 @@ class CustomAccountWizard(SessionWizardView):
     def finished(self, account: "Account") -> HttpResponseBase:
         """The response once the account exists."""
         if self.success_url:
-            return redirect(self.success_url)
+            # redirect() resolves lazy strings too; django-stubs only lists str.
+            return redirect(cast(str, self.success_url))
         return TemplateResponse(self.request, self.done_template_name, {"account": account})
