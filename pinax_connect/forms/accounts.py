@@ -16,9 +16,12 @@ travel to Stripe: nothing here stores, logs or re-renders them. The base class,
 """
 import logging
 import time
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import stripe
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from .. import countries
 from ..client import new_idempotency_key
@@ -26,10 +29,16 @@ from ..exceptions import PinaxConnectError
 from . import fields as registry
 from .requirements_form import RequirementsForm, Submission, _documents, _set
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from ..models import Account
+    from .wizard import FormGroup
+
 logger = logging.getLogger(__name__)
 
 
-def _user_of(request):
+def _user_of(request: HttpRequest) -> "AbstractBaseUser":
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         raise PermissionDenied("A Stripe account can only be created for a logged-in user.")
@@ -45,13 +54,16 @@ class InitialCustomAccountForm(RequirementsForm):
     format, and a terms-of-service checkbox.
     """
 
-    def __init__(self, *args, request, country, business_type="individual", account_link_url=None, **kwargs):
+    def __init__(
+        self, *args: Any, request: HttpRequest, country: str, business_type: str = "individual",
+        account_link_url: str | None = None, **kwargs: Any,
+    ) -> None:
         self.request = request
         self.country = countries.get(country).code  # UnsupportedCountry for "USA", "ZZ"...
         if business_type not in dict(registry.BUSINESS_TYPE_CHOICES):
             raise ValueError("business_type must be one of {}".format(", ".join(dict(registry.BUSINESS_TYPE_CHOICES))))
         self.business_type = business_type
-        self.account = None
+        self.account: Account | None = None
         self.user = _user_of(request)
         context = registry.Context(country=self.country, request=request, business_type=business_type)
         super().__init__(
@@ -62,7 +74,7 @@ class InitialCustomAccountForm(RequirementsForm):
             **kwargs,
         )
 
-    def save(self):
+    def save(self) -> "Account":
         """Create the account on Stripe for ``request.user`` and return the ``Account``.
 
         Sends ``POST /v1/accounts`` (``type=custom``, the country, ``business_type``,
@@ -77,7 +89,10 @@ class InitialCustomAccountForm(RequirementsForm):
                               business_type=self.business_type)
 
 
-def create_account(form, submission, *, request, user, country, business_type):
+def create_account(
+    form: "InitialCustomAccountForm | FormGroup", submission: Submission, *, request: HttpRequest,
+    user: "AbstractBaseUser", country: str, business_type: str,
+) -> "Account":
     """Create a custom account from ``submission``, reporting errors on ``form``.
 
     Shared by :class:`InitialCustomAccountForm` and the wizard. Creates the account,
@@ -91,7 +106,7 @@ def create_account(form, submission, *, request, user, country, business_type):
 
     documents = list(_documents(submission.account))
     for path, _upload in documents:  # files can only be uploaded once the account exists
-        parent = submission.account
+        parent: Any = submission.account  # nested dicts and lists
         for key in path[:-1]:
             parent = parent[key]
         parent.pop(path[-1])
@@ -123,7 +138,7 @@ def create_account(form, submission, *, request, user, country, business_type):
 CREATION_SESSION_KEY = "pinax_connect_account_creation"
 
 
-def _creation_attempt(request, *, fresh=False):
+def _creation_attempt(request: HttpRequest, *, fresh: bool = False) -> dict[str, Any]:
     """The idempotency key and terms-acceptance time of the seller's account creation.
 
     They stay in the session until the account exists: when Stripe created the account
@@ -142,16 +157,17 @@ def _creation_attempt(request, *, fresh=False):
     return attempt
 
 
-def _forget_attempt(request):
+def _forget_attempt(request: HttpRequest) -> None:
     if getattr(request, "session", None) is not None:
         request.session.pop(CREATION_SESSION_KEY, None)
 
 
-def _create_once(request, user, country, params):
+# ``user`` is Any: mypy's Django plugin types the ``user=`` lookup with the project's AUTH_USER_MODEL.
+def _create_once(request: HttpRequest, user: Any, country: str, params: dict[str, Any]) -> "Account":
     from ..actions import accounts
     from ..models import Account
 
-    def create(attempt):
+    def create(attempt: Mapping[str, Any]) -> Account:
         if "tos_acceptance" in params:
             params["tos_acceptance"]["date"] = attempt["date"]
         return accounts.create(user, country, type="custom", idempotency_key=attempt["key"], **params)
@@ -188,7 +204,10 @@ class AdditionalCustomAccountForm(RequirementsForm):
 
     include_eventually_due = False
 
-    def __init__(self, *args, account, request=None, include_eventually_due=None, account_link_url=None, **kwargs):
+    def __init__(
+        self, *args: Any, account: "Account", request: HttpRequest | None = None,
+        include_eventually_due: bool | None = None, account_link_url: str | None = None, **kwargs: Any,
+    ) -> None:
         if request is not None:
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated or account.user_id != user.pk:
@@ -213,9 +232,9 @@ class AdditionalCustomAccountForm(RequirementsForm):
         self.initial = {**self._stripe_initial(), **initial}
         self._show_requirement_errors(requirements.get("errors") or [])
 
-    def _stripe_initial(self):
+    def _stripe_initial(self) -> dict[str, Any]:
         data = self.account.stripe_data or {}
-        initial = {}
+        initial: dict[str, Any] = {}
         for binding in self.bindings:
             scope_data = data if not binding.scope else (data.get(binding.scope) if binding.target == "account" else {})
             for suffix, value in binding.entry.initial(scope_data or {}, self.context).items():
@@ -223,7 +242,7 @@ class AdditionalCustomAccountForm(RequirementsForm):
                     initial[binding.field_name(suffix)] = value
         return initial
 
-    def _show_requirement_errors(self, requirement_errors):
+    def _show_requirement_errors(self, requirement_errors: Iterable[Mapping[str, Any]]) -> None:
         for error in requirement_errors:
             requirement, reason = error.get("requirement") or "", error.get("reason") or ""
             binding = registry.resolve(requirement, self.context.business_type) or registry.generic_binding(
@@ -233,7 +252,7 @@ class AdditionalCustomAccountForm(RequirementsForm):
             if binding is not None:
                 canonical = registry.canonical(requirement, self.context.business_type) or ""
                 rest = canonical[len(binding.path) + 1:] if canonical.startswith(binding.path + ".") else ""
-            name = binding and binding.field_name(binding.entry.suffix_for(rest, self.context))
+            name = None if binding is None else binding.field_name(binding.entry.suffix_for(rest, self.context))
             if name not in self.fields:
                 name = None if binding is None else next(
                     (n for n in self.fields if n == binding.field_name() or n.startswith(binding.field_name() + "__")),
@@ -247,7 +266,7 @@ class AdditionalCustomAccountForm(RequirementsForm):
             form_field.requirement_reasons = self.requirement_reasons[name]
             form_field.help_text = " ".join(str(r) for r in [reason, form_field.help_text] if r)
 
-    def save(self):
+    def save(self) -> "Account":
         """Send the new information to Stripe and return the re-synced ``Account``.
 
         Uploads documents (``POST /v1/files`` on the account, with the purpose each one

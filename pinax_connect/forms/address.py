@@ -7,11 +7,15 @@ country; this module holds the subdivision lists, and reads postal-code rules fr
 :mod:`pinax_connect.countries`.
 """
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import countries
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The subdivision lists live in the country table (the fake Stripe checks states with them).
 US_STATES, CA_PROVINCES = countries.STATES["US"], countries.STATES["CA"]
@@ -30,17 +34,17 @@ POSTAL_CODES = countries.POSTAL_CODES
 _SEPARATOR_AT = countries.POSTAL_SEPARATORS
 
 
-def has_postal_code(country):
+def has_postal_code(country: str) -> bool:
     """False where the country has no postal codes (Hong Kong, the UAE): none is asked for."""
     return country not in countries.NO_POSTAL_CODE
 
 
-def state_required(country):
+def state_required(country: str) -> bool:
     """Whether Stripe needs ``address.state`` for addresses in ``country``."""
     return country in countries.STATE_REQUIRED
 
 
-def normalize_postal_code(value, country):
+def normalize_postal_code(value: str | None, country: str) -> str:
     """Upper-case ``value`` and put the separator where ``country`` writes it."""
     value = " ".join((value or "").upper().split())
     if country in _SEPARATOR_AT:
@@ -51,7 +55,7 @@ def normalize_postal_code(value, country):
     return value
 
 
-def validate_postal_code(value, country):
+def validate_postal_code(value: str | None, country: str) -> str:
     """Return the normalized postal code, or raise ``ValidationError``.
 
     Countries without a pattern here are passed through (Stripe validates them).
@@ -67,6 +71,6 @@ def validate_postal_code(value, country):
     return value
 
 
-def state_choices(country):
+def state_choices(country: str) -> "tuple[StrOrPromise, list[tuple[str, str]]] | None":
     """``(label, choices)`` for the ``state`` of an address in ``country``, or ``None``."""
     return SUBDIVISIONS.get(country)

@@ -14,7 +14,9 @@ back, and validation messages never quote it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -40,14 +42,15 @@ def compact(value: str | None) -> str:
 class PatternField(forms.CharField):
     """A bank code or number (spaces and dashes ignored) that must match ``pattern``."""
 
-    def __init__(self, *, pattern, example="", checksum=None, sensitive=False, **kwargs):
+    def __init__(self, *, pattern: str, example: str = "", checksum: Callable[[str], bool] | None = None,
+                 sensitive: bool = False, **kwargs: Any) -> None:
         self.pattern, self.example, self.checksum = pattern, example, checksum
         if sensitive:
             kwargs.setdefault("widget", SensitiveInput())
         kwargs.setdefault("max_length", 42)
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         value = super().clean(value)
         if value in self.empty_values:
             return value
@@ -69,13 +72,13 @@ class PatternField(forms.CharField):
 class IBANField(forms.CharField):
     """An IBAN, checked (country, length, mod-97) locally; never re-rendered."""
 
-    def __init__(self, *, country=None, **kwargs):
+    def __init__(self, *, country: str | None = None, **kwargs: Any) -> None:
         self.country = country
         kwargs.setdefault("widget", SensitiveInput())
         kwargs.setdefault("max_length", 42)
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         value = super().clean(value)
         if value in self.empty_values:
             return value
@@ -97,16 +100,17 @@ class BankScheme:
     format: countries.BankFormat | None = None
 
     @property
-    def routing(self) -> tuple:
+    def routing(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.format.parts) if self.format else ("routing_number",)
 
     @property
     def joiner(self) -> str:
         return self.format.joiner if self.format else ""
 
-    def fields(self, country: str) -> dict:
+    def fields(self, country: str) -> dict[str, forms.Field]:
         """Fresh form fields (``suffix -> Field``): new instances on every call."""
         fmt = self.format
+        out: dict[str, forms.Field]
         if fmt is None:  # not a Stripe country: Stripe's two generic fields, Stripe validates
             out = {
                 "routing_number": forms.CharField(label=_("Routing / bank code"), max_length=64, required=False),
@@ -125,7 +129,7 @@ class BankScheme:
         out["account_holder_name"] = forms.CharField(label=_("Account holder name"), max_length=255)
         return out
 
-    def to_params(self, values: dict, country: str, currency: str | None = None) -> dict:
+    def to_params(self, values: Mapping[str, Any], country: str, currency: str | None = None) -> dict[str, Any]:
         """The ``external_account`` hash Stripe takes (``object: bank_account``)."""
         iban = values.get("iban")
         params = {

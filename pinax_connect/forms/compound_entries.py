@@ -5,13 +5,21 @@ content, uploaded to Stripe's File API on save), the bank account
 the request). See :mod:`.entries` for the :class:`~.entries.Entry` protocol.
 """
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import address as address_mod
 from . import bank as bank_mod
-from .entries import Entry, acceptance, lookup, nested
+from .entries import Context, Entry, acceptance, lookup, nested
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024  # Stripe's limit for identity documents
 # Extension -> the bytes such a file starts with (what is uploaded must be what it claims).
@@ -26,12 +34,12 @@ DOCUMENT_SIGNATURES = {
 class PostalCodeField(forms.CharField):
     """A postal code checked (and normalized) for the country it belongs to."""
 
-    def __init__(self, *, country, **kwargs):
+    def __init__(self, *, country: str, **kwargs: Any) -> None:
         self.country = country
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         value = super().clean(value)
         if value in self.empty_values:
             return value
@@ -47,11 +55,11 @@ class AddressEntry(Entry):
 
     PARTS = ("line1", "line2", "town", "city", "state", "postal_code")
 
-    def __init__(self, key, label, *, kana=False, **kwargs):
+    def __init__(self, key: str, label: "StrOrPromise", *, kana: bool = False, **kwargs: Any) -> None:
         super().__init__(key, label, **kwargs)
         self.kana = kana
 
-    def fields(self, ctx):
+    def fields(self, ctx: Context) -> dict[str, forms.Field]:
         out: dict[str, forms.Field] = {
             "line1": forms.CharField(label=_("Address"), max_length=200),
             "line2": forms.CharField(label=_("Address (line 2)"), max_length=200, required=False),
@@ -73,18 +81,18 @@ class AddressEntry(Entry):
                 out["postal_code"] = PostalCodeField(label=_("Postal code"), country=ctx.country)
         return out
 
-    def initial(self, data, ctx):
+    def initial(self, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         addr = lookup(data, self.key) or {}
         return {part: addr[part] for part in self.PARTS if addr.get(part)}
 
-    def to_params(self, values, ctx):
+    def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         addr = {part: values[part] for part in self.PARTS if values.get(part)}
         if not addr:
             return {}
         addr["country"] = ctx.country
         return nested(self.key, addr)
 
-    def suffix_for(self, rest, ctx):
+    def suffix_for(self, rest: str, ctx: Context) -> str:
         part = rest.split(".")[0]
         return part if part in self.PARTS else "line1"
 
@@ -92,14 +100,14 @@ class AddressEntry(Entry):
 class DocumentField(forms.FileField):
     """An identity document: JPG, PNG or PDF under 10 MB, checked by content, not name."""
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> Any:
         data = super().clean(data, initial)
         if data:
             validate_document(data)
         return data
 
 
-def validate_document(upload):
+def validate_document(upload: File) -> None:
     """Raise ``ValidationError`` unless ``upload`` is a JPG/PNG/PDF of at most 10 MB."""
     if upload.size > MAX_DOCUMENT_SIZE:
         raise ValidationError(_("The file must be smaller than 10 MB."), code="file_too_large")
@@ -121,7 +129,7 @@ class DocumentEntry(Entry):
 
     sensitive = True
 
-    def fields(self, ctx):
+    def fields(self, ctx: Context) -> dict[str, forms.Field]:
         help_text = _("A clear photo or scan: JPG, PNG or PDF, under 10 MB.")
         return {
             "front": DocumentField(label=self.label, help_text=help_text),
@@ -129,11 +137,11 @@ class DocumentEntry(Entry):
                                   required=False, help_text=help_text),
         }
 
-    def to_params(self, values, ctx):
+    def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         doc = {side: values[side] for side in ("front", "back") if values.get(side)}
         return nested(self.key, doc) if doc else {}
 
-    def suffix_for(self, rest, ctx):
+    def suffix_for(self, rest: str, ctx: Context) -> str:
         return "back" if rest.startswith("back") else "front"
 
 
@@ -142,17 +150,17 @@ class BankAccountEntry(Entry):
 
     sensitive = True
 
-    def fields(self, ctx):
+    def fields(self, ctx: Context) -> dict[str, forms.Field]:
         return bank_mod.scheme_for(ctx.country).fields(ctx.country)
 
-    def to_params(self, values, ctx):
+    def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         if not any(values.values()):
             return {}
         scheme = bank_mod.scheme_for(ctx.country)
         values = {**values, "account_holder_type": "individual" if ctx.business_type == "individual" else "company"}
         return {"external_account": scheme.to_params(values, ctx.country, ctx.currency)}
 
-    def suffix_for(self, rest, ctx):
+    def suffix_for(self, rest: str, ctx: Context) -> str:
         scheme = bank_mod.scheme_for(ctx.country)
         return scheme.suffix_for(rest.split(".")[0]) or next(iter(scheme.fields(ctx.country)))
 
@@ -160,19 +168,20 @@ class BankAccountEntry(Entry):
 class TermsEntry(Entry):
     """``tos_acceptance``: a required checkbox; date, IP and user agent come from the request."""
 
-    def available(self, ctx):
+    def available(self, ctx: Context) -> bool:
         return ctx.request is not None
 
-    def fields(self, ctx):
+    def fields(self, ctx: Context) -> dict[str, forms.Field]:
         return {"": forms.BooleanField(
             label=_("I agree to the Stripe Connected Account Agreement."),
             help_text=_("See https://stripe.com/connect-account/legal"),
         )}
 
-    def initial(self, data, ctx):
+    def initial(self, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         return {}
 
-    def to_params(self, values, ctx):
+    def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         if not values.get(""):
             return {}
-        return {"tos_acceptance": acceptance(ctx.request)}
+        # available() kept this entry out of forms without a request.
+        return {"tos_acceptance": acceptance(cast(HttpRequest, ctx.request))}

@@ -8,9 +8,18 @@ friendly "try again" message. Messages never quote what the seller typed in a
 sensitive field.
 """
 import re
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
 
 import stripe
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .entries import Context
+    from .fields import Binding
+    from .requirements_form import StripeSubmitMixin
 
 CONNECTION_MESSAGE = _(
     "We could not reach our payment provider. Nothing was changed: please try again in a moment."
@@ -19,13 +28,15 @@ RATE_LIMIT_MESSAGE = _("Our payment provider is busy right now. Please try again
 GENERIC_MESSAGE = _("Our payment provider could not process this information. Please check it and try again.")
 
 
-def param_to_path(param):
+def param_to_path(param: str | None) -> str:
     """``individual[dob][year]`` -> ``individual.dob.year`` (list indexes dropped)."""
     parts = [p for p in re.split(r"[\[\]]+", param or "") if p and not p.isdigit()]
     return ".".join(parts)
 
 
-def field_for_param(bindings, ctx, dotted, fields):
+def field_for_param(
+    bindings: "Iterable[Binding]", ctx: "Context", dotted: str, fields: Collection[str]
+) -> str | None:
     """The name of the form field that produced Stripe parameter ``dotted``, or ``None``."""
     for binding in bindings:
         path = binding.path
@@ -41,7 +52,7 @@ def field_for_param(bindings, ctx, dotted, fields):
     return None
 
 
-def scrub(message, secrets):
+def scrub(message: object, secrets: Iterable[object]) -> str:
     """``message`` with every sensitive value the seller typed masked out."""
     message = str(message)
     for secret in secrets:
@@ -51,7 +62,7 @@ def scrub(message, secrets):
     return message
 
 
-def user_message(exc):
+def user_message(exc: BaseException) -> str | None:
     """The message Stripe meant for end users (``error.user_message``, else ``error.message``)."""
     error = getattr(exc, "error", None)
     for value in (getattr(error, "user_message", None), getattr(exc, "user_message", None)):
@@ -60,7 +71,9 @@ def user_message(exc):
     return None
 
 
-def apply_stripe_error(form, exc, *, scope="", secrets=()):
+def apply_stripe_error(
+    form: "StripeSubmitMixin", exc: stripe.StripeError, *, scope: str = "", secrets: Iterable[object] = ()
+) -> str | None:
     """Record Stripe error ``exc`` on ``form`` (a field error when its ``param`` is known).
 
     ``scope`` prefixes the param of errors from person calls (``person_x`` + ``dob[year]``).
@@ -73,7 +86,7 @@ def apply_stripe_error(form, exc, *, scope="", secrets=()):
     if isinstance(exc, stripe.RateLimitError):
         form.add_error(None, RATE_LIMIT_MESSAGE)
         return None
-    message = scrub(user_message(exc) or GENERIC_MESSAGE, secrets)
+    message: StrOrPromise = scrub(user_message(exc) or GENERIC_MESSAGE, secrets)
     param = getattr(exc, "param", None)
     field = None
     if param:

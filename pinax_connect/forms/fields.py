@@ -26,7 +26,9 @@ This module holds the tables and the resolution of paths; the entry classes are 
 arrays, files, attestations), and are re-exported here.
 """
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -123,8 +125,8 @@ BUSINESS_TYPE_CHOICES = [
 class MCCEntry(ChoiceEntry):
     """The merchant category code: common ones listed, plus the account's current one."""
 
-    def fields(self, ctx):
-        choices = list(self.choices)
+    def fields(self, ctx: Context) -> dict[str, forms.Field]:
+        choices: list[tuple[str, Any]] = list(self.choices)
         current = lookup(getattr(ctx.account, "stripe_data", None) or {}, self.key)
         if current and current not in dict(choices):
             choices.append((current, current))
@@ -148,7 +150,7 @@ FilesEntry = _STRUCTURED["FilesEntry"]
 
 # Relative to a person: ``individual``, ``representative``, ``person_<id>``, or a new
 # ``owners`` / ``directors`` / ``executives`` person.
-PERSON_ENTRIES = [
+PERSON_ENTRIES: list[Entry] = [
     TextEntry("first_name", _("First name"), max_length=100),
     TextEntry("last_name", _("Last name"), max_length=100),
     TextEntry("first_name_kana", _("First name (kana)"), max_length=100),
@@ -186,7 +188,7 @@ PERSON_ENTRIES = [
     PercentEntry("relationship.percent_ownership", _("Percent ownership")),
 ]
 
-COMPANY_ENTRIES = [
+COMPANY_ENTRIES: list[Entry] = [
     TextEntry("name", _("Company name"), max_length=200),
     TextEntry("name_kana", _("Company name (kana)"), max_length=200),
     TextEntry("name_kanji", _("Company name (kanji)"), max_length=200),
@@ -211,7 +213,7 @@ COMPANY_ENTRIES = [
     DeclarationEntry("ownership_declaration", _("Ownership declaration")),
 ]
 
-ACCOUNT_ENTRIES = [
+ACCOUNT_ENTRIES: list[Entry] = [
     MCCEntry("business_profile.mcc", _("Business category"), MCC_CHOICES),
     TextEntry("business_profile.url", _("Website"), field_class=_url_field, max_length=500),
     TextEntry("business_profile.product_description", _("What do you sell?"), max_length=500),
@@ -266,7 +268,7 @@ GENERIC_SCOPES = {"individual", "company", "representative", "business_profile",
 HOSTED_ONLY = re.compile(r"(^|\.)(verification|documents)(\.|$)|proof_of_liveness")
 
 
-def canonical(path, business_type="individual"):
+def canonical(path: str, business_type: str | None = "individual") -> str | None:
     """Today's name for a requirement path (legacy ``legal_entity.*`` rewritten); None if hosted-only."""
     if not path.startswith("legal_entity."):
         return path
@@ -292,22 +294,22 @@ class Binding:
     entry: Entry
 
     @property
-    def path(self):
+    def path(self) -> str:
         """The canonical dotted path the entry's values are sent under."""
         return f"{self.scope}.{self.entry.key}" if self.scope else self.entry.key
 
     @property
-    def target(self):
+    def target(self) -> str:
         """``"person"`` for representative / ``person_<id>`` (Persons API), else ``"account"``."""
         return "account" if self.scope in ("", "individual", "company") else "person"
 
-    def field_name(self, suffix=""):
+    def field_name(self, suffix: str = "") -> str:
         """The form field name: the path with ``__`` for dots (and the suffix)."""
         parts = self.path.split(".") + ([suffix] if suffix else [])
         return "__".join(parts)
 
 
-def _scope_of(path):
+def _scope_of(path: str) -> tuple[str, str, str]:
     head, _, rest = path.partition(".")
     if PERSON_SCOPE.match(head) and rest:
         return head, "person", rest
@@ -316,33 +318,33 @@ def _scope_of(path):
     return "", "account", path
 
 
-def resolve(path, business_type="individual"):
+def resolve(path: str, business_type: str | None = "individual") -> Binding | None:
     """The :class:`Binding` for a requirement path, or ``None`` when no entry collects it."""
-    path = canonical(path, business_type)
-    if path is None:
+    canonical_path = canonical(path, business_type)
+    if canonical_path is None:
         return None
-    scope, table, rest = _scope_of(path)
+    scope, table, rest = _scope_of(canonical_path)
     for entry in TABLES[table]:
         if entry.matches(rest):
             return Binding(scope, entry)
     return None
 
 
-def generic_binding(path, business_type="individual"):
+def generic_binding(path: str, business_type: str | None = "individual") -> Binding | None:
     """A :class:`GenericEntry` binding for an unknown plain-value path, else ``None``."""
-    path = canonical(path, business_type)
-    if path is None or HOSTED_ONLY.search(path):
+    canonical_path = canonical(path, business_type)
+    if canonical_path is None or HOSTED_ONLY.search(canonical_path):
         return None
-    head = path.split(".")[0]
+    head = canonical_path.split(".")[0]
     if head not in GENERIC_SCOPES and not PERSON_SCOPE.match(head):
         return None
-    if "." not in path:
+    if "." not in canonical_path:
         return None
-    scope, table, rest = _scope_of(path)
+    scope, table, rest = _scope_of(canonical_path)
     return Binding(scope, GenericEntry(rest))
 
 
-def resolve_all(paths, ctx):
+def resolve_all(paths: Iterable[str], ctx: Context) -> tuple[list[Binding], list[str]]:
     """Resolve requirement ``paths`` in order: ``(bindings, hosted_paths)``.
 
     ``bindings`` are unique (``dob.day``/``dob.month``/``dob.year`` give one binding);
@@ -359,7 +361,7 @@ def resolve_all(paths, ctx):
     return bindings, hosted
 
 
-def _table_rank(path):
+def _table_rank(path: str) -> tuple[int, int]:
     scope, table, rest = _scope_of(path)
     group = {"company": 0, "person": 1, "account": 2}[table]
     if path.startswith("external_account") or path.startswith("tos_acceptance"):
@@ -369,7 +371,7 @@ def _table_rank(path):
     return group, index
 
 
-def initial_paths(country, business_type="individual"):
+def initial_paths(country: str, business_type: str = "individual") -> list[str]:
     """What Stripe needs to create a custom account in ``country`` with ``card_payments`` and
     ``transfers`` (the country's ``verification_fields.<type>.minimum``, see
     :mod:`pinax_connect.countries`): the person (or the company, its representative and the

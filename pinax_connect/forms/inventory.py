@@ -3,7 +3,7 @@ for, or why only Stripe's hosted onboarding can (published in ``docs/forms.md``)
 from __future__ import annotations
 
 from .. import countries
-from .fields import ACCOUNT_ENTRIES, COMPANY_ENTRIES, PERSON_ENTRIES, generic_binding, resolve
+from .fields import ACCOUNT_ENTRIES, COMPANY_ENTRIES, PERSON_ENTRIES, Context, generic_binding, resolve
 
 # Why a path stays on Stripe's hosted onboarding.
 HOSTED_REASONS = {
@@ -13,7 +13,7 @@ HOSTED_REASONS = {
 }
 
 
-def inventory_paths():
+def inventory_paths() -> list[str]:
     """Every requirement path we know of: each country's minimum and additional fields,
     each registry entry in each scope, and the paths Stripe keeps for its hosted UI."""
     paths = []
@@ -28,7 +28,7 @@ def inventory_paths():
     return sorted(dict.fromkeys(paths))
 
 
-def inventory(ctx):
+def inventory(ctx: Context) -> list[tuple[str, str, str]]:
     """``[(path, how, detail)]`` for :func:`inventory_paths`: ``how`` is ``"field"`` (``detail``:
     the entry collecting it) or ``"hosted"`` (``detail``: why only Stripe can collect it)."""
     rows = []

@@ -10,12 +10,20 @@ locally: people live on Stripe, and the account is re-read after each change so 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from .. import countries
 from ..client import get_client, new_idempotency_key, request_options
 from . import fields as registry
 from .requirements_form import RequirementsForm
+
+if TYPE_CHECKING:
+    import stripe
+
+    from ..models import Account
 
 NEW = "person_new"  # the scope of a person not created yet
 # Asked of every person; the rest (ID number, document) only when Stripe wants them.
@@ -34,13 +42,13 @@ def person_paths(country: str) -> list[str]:
                     "id_number", "verification.document"]
 
 
-def company_persons(account) -> list:
+def company_persons(account: Account) -> list[stripe.Person]:
     """The account's persons on Stripe (``GET /v1/accounts/{id}/persons``, up to 100)."""
     listing = get_client().v1.accounts.persons.list(account.stripe_id, {"limit": 100})
     return list(listing.data)
 
 
-def remove_person(account, person_id: str):
+def remove_person(account: Account, person_id: str) -> Account:
     """Remove a person (``DELETE /v1/accounts/{id}/persons/{person}``) and re-read the account."""
     from ..actions import accounts
 
@@ -59,7 +67,10 @@ class CompanyPersonForm(RequirementsForm):
     ``request``, its user must own the account.
     """
 
-    def __init__(self, *args, account, person_id=None, request=None, **kwargs):
+    def __init__(
+        self, *args: Any, account: Account, person_id: str | None = None, request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
         if request is not None:
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated or account.user_id != user.pk:
@@ -79,16 +90,16 @@ class CompanyPersonForm(RequirementsForm):
         if person_id is not None:
             self.initial = {**self._person_initial(), **initial}
 
-    def _person_initial(self):
+    def _person_initial(self) -> dict[str, Any]:
         person = get_client().v1.accounts.persons.retrieve(self.account.stripe_id, self.person_id)
         data = person.to_dict() if hasattr(person, "to_dict") else dict(person)
-        out = {}
+        out: dict[str, Any] = {}
         for binding in self.bindings:
             for suffix, value in binding.entry.initial(data, self.context).items():
                 out[binding.field_name(suffix)] = value
         return out
 
-    def save(self):
+    def save(self) -> Account:
         """Create or update the person on Stripe; return the re-read ``Account``."""
         from ..actions import accounts
 

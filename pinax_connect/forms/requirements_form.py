@@ -7,9 +7,10 @@ fields. Sensitive values only travel to Stripe: nothing here stores, logs or
 re-renders them.
 """
 import logging
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import stripe
 from django import forms
@@ -22,6 +23,14 @@ from ..exceptions import PinaxConnectError
 from . import errors, structured
 from . import fields as registry
 from .widgets import SensitiveInput
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from ..models import Account
+
+# A key path into nested Stripe parameters: dict keys, and indexes into lists.
+ParamPath = tuple[str | int, ...]
 
 # Named as before the forms were split, so logging configurations keep matching it.
 logger = logging.getLogger("pinax_connect.forms.accounts")
@@ -37,11 +46,11 @@ ACCOUNT_ERROR_MESSAGE = _("This payment account cannot be updated right now.")
 class Submission:
     """What a form sends: account parameters, and parameters per person scope."""
 
-    account: dict = field(default_factory=dict)
-    persons: dict = field(default_factory=dict)
+    account: dict[str, Any] = field(default_factory=dict)
+    persons: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _documents(params, path=()):
+def _documents(params: dict[str, Any] | list[Any], path: ParamPath = ()) -> Iterator[tuple[ParamPath, File]]:
     """Yield ``(path_tuple, file)`` for every uploaded file inside nested ``params``
     (list items are addressed by their index)."""
     items = enumerate(params) if isinstance(params, list) else params.items()
@@ -52,7 +61,7 @@ def _documents(params, path=()):
             yield path + (key,), value
 
 
-def _set(params, path, value):
+def _set(params: Any, path: tuple[Any, ...], value: Any) -> None:
     for i, key in enumerate(path[:-1]):
         if isinstance(params, list):
             params = params[key]
@@ -73,14 +82,14 @@ class StripeSubmitMixin:
     """
 
     # Provided by the form class it is mixed into (annotations only: nothing at run time).
-    bindings: Any
-    context: Any
+    bindings: list[registry.Binding]
+    context: registry.Context
     fields: Any
     add_error: Any
     sensitive_values: Any
 
     @contextmanager
-    def reporting(self, scope=""):
+    def reporting(self, scope: str = "") -> Iterator[None]:
         """Turn Stripe errors (and ours) raised inside into form errors, then re-raise them."""
         try:
             yield
@@ -91,7 +100,7 @@ class StripeSubmitMixin:
             self.add_error(None, ACCOUNT_ERROR_MESSAGE)
             raise
 
-    def upload_documents(self, account, submission):
+    def upload_documents(self, account: "Account", submission: Submission) -> None:
         """Upload every file in ``submission`` to Stripe's File API and put the ids in its place.
 
         Sends ``POST https://files.stripe.com/v1/files`` with ``Stripe-Account: <account>``,
@@ -120,7 +129,7 @@ class StripeSubmitMixin:
                     raise
                 _set(params, path, stripe_file.id)
 
-    def save_persons(self, account, persons):
+    def save_persons(self, account: "Account", persons: Mapping[str, dict[str, Any]]) -> None:
         """Create or update the Persons touched: one call per person.
 
         ``representative`` updates the account's representative (found with
@@ -149,9 +158,10 @@ class StripeSubmitMixin:
                     client.v1.accounts.persons.update(account.stripe_id, scope, params, options)
 
 
-    def _field_for_document(self, scope, path):
+    def _field_for_document(self, scope: str, path: ParamPath) -> str | None:
         """The form field an uploaded file at ``path`` (within ``scope``) came from."""
-        dotted = ".".join(((scope,) if scope else ()) + path)
+        keys = tuple(key for key in path if not isinstance(key, int))  # list indexes dropped, as param_to_path does
+        dotted = ".".join(((scope,) if scope else ()) + keys)
         return errors.field_for_param(self.bindings, self.context, dotted, self.fields)
 
 
@@ -165,13 +175,16 @@ class RequirementsForm(StripeSubmitMixin, forms.Form):
 
     template_name = "pinax_connect/forms/form.html"
 
-    def __init__(self, *args, context, paths, account_link_url=None, **kwargs):
+    def __init__(
+        self, *args: Any, context: registry.Context, paths: Iterable[str], account_link_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.context = context
         self.account_link_url = account_link_url
         self.bindings, self.hosted_paths = registry.resolve_all(paths, context)
-        self.requirement_reasons = {}
+        self.requirement_reasons: dict[str | None, list[str]] = {}
         super().__init__(*args, **kwargs)
-        self._suffixes = {}
+        self._suffixes: dict[registry.Binding, list[str]] = {}
         for binding in self.bindings:
             made = binding.entry.fields(context)  # fresh instances for this form only
             self._suffixes[binding] = list(made)
@@ -181,12 +194,12 @@ class RequirementsForm(StripeSubmitMixin, forms.Form):
     # ---- what the form holds ---------------------------------------------------------
 
     @property
-    def hosted_message(self):
+    def hosted_message(self) -> "StrOrPromise":
         """The notice to show when part of the requirements must be given to Stripe directly."""
         return HOSTED_MESSAGE if self.hosted_paths else ""
 
     @cached_property
-    def hosted_onboarding_url(self):
+    def hosted_onboarding_url(self) -> str | None:
         """Where to send the seller for the hosted-only paths (``None`` when not possible).
 
         ``account_link_url`` given to the form wins (a view of yours that redirects to a
@@ -211,7 +224,7 @@ class RequirementsForm(StripeSubmitMixin, forms.Form):
             logger.warning("Could not create an account link for %s", account.stripe_id, exc_info=True)
             return None
 
-    def sensitive_values(self):
+    def sensitive_values(self) -> list[str]:
         """What the seller typed into sensitive fields (to mask it out of messages)."""
         values = []
         for name, form_field in self.fields.items():
@@ -222,7 +235,7 @@ class RequirementsForm(StripeSubmitMixin, forms.Form):
                     values.append(value.replace(" ", "").replace("-", ""))
         return values
 
-    def submission(self):
+    def submission(self) -> Submission:
         """The cleaned values as Stripe parameters (call after ``is_valid()``)."""
         out = Submission()
         for binding in self.bindings:

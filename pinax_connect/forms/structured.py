@@ -8,12 +8,19 @@ file ids, ``company.ownership_declaration`` with the date and IP of the request.
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .. import countries, money
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .entries import Context
 
 # Stripe's enums (OpenAPI spec, API version 2023-08-16).
 POLITICAL_EXPOSURE_CHOICES = [
@@ -36,7 +43,7 @@ PURPOSE_COMPANY = "additional_verification"
 PURPOSE_REQUIREMENT = "account_requirement"
 
 
-def purpose_for(scope: str, path: tuple) -> str:
+def purpose_for(scope: str, path: tuple[str, ...]) -> str:
     """The File API ``purpose`` for a file sent at ``path`` (a tuple of keys) in ``scope``.
 
     ``documents[...]`` files are ``account_requirement``; the company's
@@ -50,7 +57,13 @@ def purpose_for(scope: str, path: tuple) -> str:
     return PURPOSE_IDENTITY
 
 
-def build(Entry: Any, nested, lookup, DocumentField, acceptance):  # noqa: N803  (classes passed in)
+def build(  # noqa: N803  (classes passed in)
+    Entry: Any,
+    nested: Callable[[str, Any], dict[str, Any]],
+    lookup: Callable[[Any, str], Any],
+    DocumentField: type[forms.FileField],
+    acceptance: Callable[[HttpRequest], dict[str, Any]],
+) -> dict[str, Any]:
     """Define the structured entry classes on top of the registry's ``Entry``.
 
     :mod:`.fields` calls this once, passing its base class and helpers, so that the
@@ -60,45 +73,46 @@ def build(Entry: Any, nested, lookup, DocumentField, acceptance):  # noqa: N803 
     class EnumEntry(Entry):
         """One of Stripe's enum values, as a choice (the current value is kept if unknown)."""
 
-        def __init__(self, key, label, choices, *, required=True, **kwargs):
+        def __init__(self, key: str, label: StrOrPromise, choices: Iterable[tuple[str, StrOrPromise]], *,
+                     required: bool = True, **kwargs: Any) -> None:
             super().__init__(key, label, **kwargs)
             self.choices, self.required = list(choices), required
 
-        def fields(self, ctx):
+        def fields(self, ctx: Context) -> dict[str, forms.Field]:
             return {"": forms.ChoiceField(label=self.label, required=self.required,
-                                          choices=[("", "---------")] + self.choices)}
+                                          choices=[("", "---------")] + list(self.choices))}
 
     class CountryCodeEntry(Entry):
         """A two-letter country code (``nationality``), upper-cased."""
 
-        def fields(self, ctx):
+        def fields(self, ctx: Context) -> dict[str, forms.Field]:
             return {"": forms.RegexField(label=self.label, regex=r"^[A-Za-z]{2}$", max_length=2,
                                          help_text=_("Two-letter country code, for example FR."),
                                          error_messages={"invalid": _("Enter a two-letter country code.")})}
 
-        def to_params(self, values, ctx):
+        def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             value = values.get("")
             return nested(self.key, value.upper()) if value else {}
 
     class ListEntry(Entry):
         """An array of strings (``full_name_aliases``): one per line, sent as an array."""
 
-        def fields(self, ctx):
+        def fields(self, ctx: Context) -> dict[str, forms.Field]:
             return {"": forms.CharField(label=self.label, widget=forms.Textarea(attrs={"rows": 3}),
                                         help_text=_("One per line."), max_length=3000)}
 
-        def initial(self, data, ctx):
+        def initial(self, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             value = lookup(data, self.key)
             return {"": "\n".join(value)} if value else {}
 
-        def to_params(self, values, ctx):
+        def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             lines = [line.strip() for line in (values.get("") or "").splitlines() if line.strip()]
             return nested(self.key, lines) if lines else {}
 
     class MoneyEntry(Entry):
         """An amount with its currency (``monthly_estimated_revenue``); sent in minor units."""
 
-        def fields(self, ctx):
+        def fields(self, ctx: Context) -> dict[str, forms.Field]:
             currency = ctx.currency or countries.default_currency(ctx.country)
             return {
                 "amount": forms.DecimalField(label=self.label, min_value=0, max_digits=14, decimal_places=3),
@@ -106,63 +120,64 @@ def build(Entry: Any, nested, lookup, DocumentField, acceptance):  # noqa: N803 
                                              max_length=3),
             }
 
-        def initial(self, data, ctx):
+        def initial(self, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             value = lookup(data, self.key) or {}
             if not value.get("currency") or value.get("amount") is None:
                 return {}
             return {"amount": money.from_minor(value["amount"], value["currency"]), "currency": value["currency"]}
 
-        def to_params(self, values, ctx):
+        def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             amount = values.get("amount")
             if amount in (None, ""):
                 return {}
             currency = (values.get("currency") or ctx.currency or countries.default_currency(ctx.country)).lower()
             return nested(self.key, {"amount": money.to_minor(amount, currency), "currency": currency})
 
-        def suffix_for(self, rest, ctx):
+        def suffix_for(self, rest: str, ctx: Context) -> str:
             return "currency" if rest.startswith("currency") else "amount"
 
     class PercentEntry(Entry):
         """A percentage between 0 and 100 (``relationship.percent_ownership``)."""
 
-        def fields(self, ctx):
+        def fields(self, ctx: Context) -> dict[str, forms.Field]:
             return {"": forms.DecimalField(label=self.label, min_value=0, max_value=100, decimal_places=2,
                                            required=False)}
 
-        def to_params(self, values, ctx):
+        def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             value = values.get("")
             return {} if value is None else nested(self.key, format(value.normalize(), "f"))
 
     class AttestationEntry(Entry):
         """A ``*_provided`` attestation: a checkbox that must be ticked, sent as ``true``."""
 
-        def fields(self, ctx):
+        def fields(self, ctx: Context) -> dict[str, forms.Field]:
             return {"": forms.BooleanField(label=self.label, required=True)}
 
-        def initial(self, data, ctx):
+        def initial(self, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             return {"": True} if lookup(data, self.key) else {}
 
-        def to_params(self, values, ctx):
+        def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             return nested(self.key, True) if values.get("") else {}
 
     class DeclarationEntry(Entry):
         """``company.ownership_declaration``: a checkbox; date, IP and user agent from the request."""
 
-        def available(self, ctx):
+        def available(self, ctx: Context) -> bool:
             return ctx.request is not None
 
-        def fields(self, ctx):
+        def fields(self, ctx: Context) -> dict[str, forms.Field]:
             return {"": forms.BooleanField(
                 label=self.label, required=True,
                 help_text=_("I confirm that the owners and directors listed are complete and correct."))}
 
-        def initial(self, data, ctx):
+        def initial(self, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             return {}
 
-        def to_params(self, values, ctx):
+        def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             if not values.get(""):
                 return {}
-            return nested(self.key, acceptance(ctx.request))
+            # available() kept this entry out of forms without a request.
+            return nested(self.key, acceptance(cast(HttpRequest, ctx.request)))
 
     class FilesEntry(Entry):
         """``documents.<kind>``: one or two uploads, sent as ``documents[<kind>][files][]``
@@ -170,17 +185,17 @@ def build(Entry: Any, nested, lookup, DocumentField, acceptance):  # noqa: N803 
 
         sensitive = True
 
-        def fields(self, ctx):
+        def fields(self, ctx: Context) -> dict[str, forms.Field]:
             help_text = _("A clear scan or photo: JPG, PNG or PDF, under 10 MB.")
             return {"files": DocumentField(label=self.label, help_text=help_text),
                     "more": DocumentField(label=_("%(label)s (another page)") % {"label": self.label},
                                           required=False, help_text=help_text)}
 
-        def to_params(self, values, ctx):
+        def to_params(self, values: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
             files = [values[k] for k in ("files", "more") if values.get(k)]
             return nested(self.key, {"files": files}) if files else {}
 
-        def suffix_for(self, rest, ctx):
+        def suffix_for(self, rest: str, ctx: Context) -> str:
             return "files"
 
     return {cls.__name__: cls for cls in (EnumEntry, CountryCodeEntry, ListEntry, MoneyEntry, PercentEntry,

@@ -1,4 +1,6 @@
 """Widgets for values that must never be echoed back to the browser."""
+from typing import Any
+
 from django import forms
 
 
@@ -10,8 +12,8 @@ class SensitiveInput(forms.TextInput):
     in a response, a cached page or a screenshot of one.
     """
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> None:
         return None

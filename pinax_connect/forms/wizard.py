@@ -17,7 +17,12 @@ Use it like any ``SessionWizardView``::
 
     path("payouts/setup/", CustomAccountWizard.as_view(country="DE", success_url="/payouts/"))
 """
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 import stripe
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from formtools.wizard.views import SessionWizardView
@@ -27,11 +32,16 @@ from . import fields as registry
 from .accounts import _user_of, create_account
 from .requirements_form import RequirementsForm, StripeSubmitMixin, Submission
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from ..models import Account
+
 STEPS = ("business_type", "person", "address", "ownership", "verification")
 FINAL_STEP = STEPS[-1]
 
 
-def step_of(path, business_type="individual"):
+def step_of(path: str, business_type: str = "individual") -> str:
     """The wizard step that collects requirement ``path``: the last one for every
     sensitive value, so that it is never kept between requests."""
     binding = registry.resolve(path, business_type)
@@ -48,7 +58,7 @@ def step_of(path, business_type="individual"):
     return "person"
 
 
-def wizard_paths(country, business_type):
+def wizard_paths(country: str, business_type: str) -> list[str]:
     """Every path the wizard collects, in order: the business type, the initial form's
     paths and an (optional) identity document of the person, before the bank account."""
     person = "individual" if business_type == "individual" else "representative"
@@ -60,11 +70,13 @@ def wizard_paths(country, business_type):
 class StepForm(RequirementsForm):
     """The fields of one wizard step."""
 
-    step = None
+    step: str | None = None
     # Documents are optional in the wizard: Stripe asks for them later if it needs them.
     optional_suffixes = ("front", "back")
 
-    def __init__(self, *args, request, country, business_type="individual", **kwargs):
+    def __init__(
+        self, *args: Any, request: HttpRequest, country: str, business_type: str = "individual", **kwargs: Any
+    ) -> None:
         paths = [p for p in wizard_paths(country, business_type) if step_of(p, business_type) == self.step]
         context = registry.Context(country=country, request=request, business_type=business_type)
         super().__init__(*args, context=context, paths=paths, **kwargs)
@@ -76,14 +88,14 @@ class StepForm(RequirementsForm):
             self.fields["business_type"].initial = business_type
 
 
-def _step_form(step):
+def _step_form(step: str) -> type[StepForm]:
     return type(f"{step.title().replace('_', '')}StepForm", (StepForm,), {"step": step})
 
 
 class _StepFailed(Exception):
     """Carries the response re-displaying the step Stripe's error is about."""
 
-    def __init__(self, response):
+    def __init__(self, response: HttpResponseBase) -> None:
         super().__init__("step failed")
         self.response = response
 
@@ -91,23 +103,25 @@ class _StepFailed(Exception):
 class FormGroup(StripeSubmitMixin):
     """The wizard's step forms seen as one form, for :func:`create_account` to report on."""
 
-    def __init__(self, forms_by_step, fallback_step):
+    account: "Account"  # set by create_account once the account exists
+
+    def __init__(self, forms_by_step: Mapping[str, RequirementsForm], fallback_step: str) -> None:
         self.forms = forms_by_step
         self.fallback_step = fallback_step
         self.bindings = [b for form in forms_by_step.values() for b in form.bindings]
         self.context = next(iter(forms_by_step.values())).context
         self.fields = {name: f for form in forms_by_step.values() for name, f in form.fields.items()}
-        self.failed_step = None
+        self.failed_step: str | None = None
 
-    def step_of_field(self, name):
+    def step_of_field(self, name: str) -> str:
         return next((step for step, form in self.forms.items() if name in form.fields), self.fallback_step)
 
-    def add_error(self, name, error):
+    def add_error(self, name: str | None, error: "StrOrPromise") -> None:
         step = self.step_of_field(name) if name else self.fallback_step
         self.failed_step = self.failed_step or step
         self.forms[step].add_error(name, error)
 
-    def sensitive_values(self):
+    def sensitive_values(self) -> list[str]:
         return [v for form in self.forms.values() for v in form.sensitive_values()]
 
 
@@ -124,26 +138,26 @@ class CustomAccountWizard(SessionWizardView):
     template_name = "pinax_connect/wizard/step.html"
     done_template_name = "pinax_connect/wizard/done.html"
     country = "US"
-    success_url = None
+    success_url: "StrOrPromise | None" = None  # reverse_lazy() is fine, as for Django's FormView
     # No file is ever kept between requests: documents are only asked for in the last
     # step and go from the request straight to Stripe. Without a file storage formtools
     # refuses (NoFileStorageConfigured) rather than writing one to disk by mistake.
     file_storage = None
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         _user_of(request)  # PermissionDenied for anonymous users
         return super().dispatch(request, *args, **kwargs)
 
-    def get_country(self):
+    def get_country(self) -> str:
         """The seller's country (override to read it from the user's profile)."""
         return self.country.upper()
 
-    def get_business_type(self):
+    def get_business_type(self) -> str:
         """The business type chosen in the first step (``individual`` until then)."""
         data = self.get_cleaned_data_for_step("business_type") or {}
         return data.get("business_type") or "individual"
 
-    def get_form_kwargs(self, step=None):
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
         kwargs = {"request": self.request, "country": self.get_country()}
         if step != "business_type":
             kwargs["business_type"] = self.get_business_type()
@@ -152,13 +166,13 @@ class CustomAccountWizard(SessionWizardView):
     # The last step holds the sensitive values: formtools would store them (data in the
     # session, files in file_storage) before calling render_done(). None stores nothing,
     # and the step is shown empty (unbound) whenever the seller comes back to it.
-    def process_step(self, form):
+    def process_step(self, form: StepForm) -> Mapping[str, Any] | None:
         return None if self.steps.current == self.steps.last else super().process_step(form)
 
-    def process_step_files(self, form):
+    def process_step_files(self, form: StepForm) -> Mapping[str, Any] | None:
         return None if self.steps.current == self.steps.last else super().process_step_files(form)
 
-    def render_done(self, form, **kwargs):
+    def render_done(self, form: StepForm, **kwargs: Any) -> HttpResponseBase:
         """formtools' ``render_done`` (re-validate the stored steps, call :meth:`done`,
         reset the wizard), except that the last step is the form just posted: it was
         never stored."""
@@ -179,7 +193,9 @@ class CustomAccountWizard(SessionWizardView):
         self.storage.reset()
         return response
 
-    def done(self, form_list, form_dict=None, **kwargs):
+    def done(
+        self, form_list: Sequence[StepForm], form_dict: Mapping[str, StepForm] | None = None, **kwargs: Any
+    ) -> HttpResponseBase:
         """Create the account from every step (see :func:`create_account`) and finish."""
         form_dict = form_dict or dict(zip(STEPS, form_list, strict=False))
         submission = Submission()
@@ -200,8 +216,9 @@ class CustomAccountWizard(SessionWizardView):
             raise _StepFailed(self.render_revalidation_failure(step, form_dict[step], **kwargs)) from None
         return self.finished(account)
 
-    def finished(self, account):
+    def finished(self, account: "Account") -> HttpResponseBase:
         """The response once the account exists."""
         if self.success_url:
-            return redirect(self.success_url)
+            # redirect() resolves lazy strings too; django-stubs only lists str.
+            return redirect(cast(str, self.success_url))
         return TemplateResponse(self.request, self.done_template_name, {"account": account})

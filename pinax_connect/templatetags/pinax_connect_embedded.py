@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -40,7 +41,9 @@ def component_names(components: str | Iterable[str] | None) -> list[str]:
 
 
 @register.inclusion_tag("pinax_connect/embedded_components.html")
-def embedded_components(client_secret, components=None, exit_url="", refresh_url=""):
+def embedded_components(
+    client_secret: str, components: str | Iterable[str] | None = None, exit_url: str = "", refresh_url: str = ""
+) -> dict[str, Any]:
     names = component_names(components)
     element_id = f"pinax-connect-embedded-{uuid.uuid4().hex[:8]}"
     return {

@@ -158,6 +158,23 @@ def test_company_documents_go_up_with_the_purpose_stripe_wants(user, fake_stripe
                         "identity_document"]
 
 
+def test_a_failed_upload_of_a_documents_file_is_reported_on_its_field(user, fake_stripe):
+    # documents[<kind>][files] is a list: the failing file's path holds a list index.
+    data = _company_data(user, "DE")
+    form = InitialCustomAccountForm(data, request=make_request(user), country="DE", business_type="company")
+    assert form.is_valid(), form.errors
+    account = form.save()
+    fake_stripe.raise_requirements(account.stripe_id, ["documents.company_registration_verification"])
+    account = accounts.sync_account(account)
+    files = {"documents__company_registration_verification__files": SimpleUploadedFile("doc.png", PNG, "image/png")}
+    form = AdditionalCustomAccountForm({}, files, account=account, request=make_request(user))
+    assert form.is_valid(), form.errors
+    fake_stripe.fail_next(5, status=500, path="/v1/files")  # more than stripe-python's retries
+    with pytest.raises(stripe.APIError):
+        form.save()
+    assert form.errors["documents__company_registration_verification__files"]
+
+
 def test_attestations_and_the_ownership_declaration_are_rendered_when_stripe_asks(user, fake_stripe):
     data = _company_data(user, "GB")
     form = InitialCustomAccountForm(data, request=make_request(user), country="GB", business_type="company")
