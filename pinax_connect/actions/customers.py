@@ -210,13 +210,14 @@ def _deterministic_key(user: Any, account: Account | None, params: Mapping[str, 
     return intent_key("customer", check, account.stripe_id if account else "platform", params, purged)
 
 
-def get_or_create(user: Any, *, stripe_account: Account | str | None = None, **params: Any) -> Customer | None:
+def get_or_create(user: Any, *, stripe_account: Account | str | None = None, **params: Any) -> Customer:
     """The user's customer on ``stripe_account`` (or the platform), created once if missing.
 
     Safe under concurrent calls: the idempotency key is derived from the intent
     (user, account, parameters, customers purged before), so Stripe creates one customer, and the unique constraints on
     ``Customer.user`` / ``UserAccount(user, account)`` make one link; every caller
-    gets the same customer. ``params`` are only used when creating.
+    gets the same customer. ``params`` are only used when creating. Raises
+    :class:`InvalidRequest` when that customer was deleted while being linked.
     """
     account = connected_account(stripe_account)
     existing = get_customer_for_user(user, stripe_account=account)
@@ -227,7 +228,12 @@ def get_or_create(user: Any, *, stripe_account: Account | str | None = None, **p
         # Stripe replayed the creation of a customer purged since (keys live 24h):
         # make a genuinely new one.
         customer = _create(user, account, params, new_idempotency_key())
-    return _link(user, account, customer)
+    linked = _link(user, account, customer)
+    if linked is None:
+        raise InvalidRequest(
+            f"{user}'s customer on {account.stripe_id if account else 'the platform'} was deleted while being linked"
+        )
+    return linked
 
 
 def update(customer: Customer, *, idempotency_key: str | None = None, **params: Any) -> Customer:
