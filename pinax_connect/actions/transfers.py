@@ -2,7 +2,7 @@
 import warnings
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast, overload
 
 import stripe
 
@@ -120,6 +120,23 @@ def sync_transfers(*, stripe_account: Any = None, created_gte: Any = None, progr
 # --------------------------------------------------------------------------- writes
 
 
+# Without ``stripe_account`` a transfer is made; with it (seed 003's deprecated spelling) a payout.
+@overload
+def create(
+    amount: Decimal | int | float | str, currency: str | None, destination: Account | str | None,
+    description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
+    stripe_account: None = None, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
+) -> Transfer: ...
+
+
+@overload
+def create(
+    amount: Decimal | int | float | str, currency: str | None, destination: ExternalAccount | str,
+    description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
+    *, stripe_account: Account | str, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
+) -> Payout: ...
+
+
 def create(
     amount: Decimal | int | float | str, currency: str | None, destination: Account | ExternalAccount | str | None,
     description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
@@ -187,7 +204,7 @@ def _reversible(transfer: Transfer) -> int:
 def reverse(
     transfer: Transfer, amount: Decimal | int | float | str | None = None, *, refund_application_fee: bool = False,
     description: str | None = None, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
-) -> TransferReversal | None:
+) -> TransferReversal:
     """Reverse ``transfer`` fully or ``amount`` (``POST /v1/transfers/{id}/reversals``).
 
     Sent: ``amount`` in minor units when given, ``refund_application_fee`` when
@@ -210,6 +227,7 @@ def reverse(
     obj = get_client().v1.transfers.reversals.create(
         transfer.stripe_id, params, options=write_options(idempotency_key=idempotency_key)
     )
-    reversal = sync_transfer_reversal_from_stripe_object(obj)
+    # Mirrored to None only when its transfer is not: ``transfer`` is.
+    reversal = cast(TransferReversal, sync_transfer_reversal_from_stripe_object(obj))
     sync_transfer(transfer)
     return reversal
