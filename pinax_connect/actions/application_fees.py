@@ -1,4 +1,5 @@
 """Application fees: the platform's cut of charges on (or to) connected accounts."""
+import datetime
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -46,7 +47,8 @@ def sync_application_fee(fee: ApplicationFee) -> ApplicationFee:
 
 
 def sync_application_fees(
-    *, stripe_account: Any = None, created_gte: Any = None, progress: Any = None
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[int, int]:
     """Mirror every application fee the platform collected; returns ``(created, updated)``.
 

@@ -4,6 +4,7 @@ New integrations usually prefer :mod:`pinax_connect.actions.payment_intents`;
 this module keeps pinax-stripe's ``charges.create(amount, customer,
 destination_account=...)`` working and mirrors every charge, whichever API made it.
 """
+import datetime
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -105,7 +106,10 @@ def sync_charge(charge: Charge) -> Charge:
     return sync_charge_from_stripe_object(obj, stripe_account=charge.stripe_account)
 
 
-def sync_charges(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_charges(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every charge of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Charge, "/v1/charges", _columns, _lookups,

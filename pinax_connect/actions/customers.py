@@ -4,6 +4,7 @@ A user has at most one platform customer and at most one customer per connected
 account. :func:`get_or_create` is the one path from a user to "their" customer on
 an account; :func:`create` always makes a new one.
 """
+import datetime
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -81,7 +82,10 @@ def sync_customer(customer: Customer) -> Customer:
     return sync_customer_from_stripe_object(obj, stripe_account=customer.stripe_account) or customer
 
 
-def sync_customers(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_customers(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every customer of the platform (or of ``stripe_account``); returns ``(created, updated)``.
 
     Rows only: links to users are made by :func:`create` / :func:`get_or_create`.

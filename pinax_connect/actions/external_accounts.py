@@ -5,6 +5,7 @@ full account and card numbers are sent to Stripe and never kept, and Stripe neve
 returns them. As a second line of defence, :func:`columns` drops such keys from
 ``stripe_data`` should they ever appear.
 """
+import datetime
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any, cast
@@ -153,7 +154,8 @@ def list_for(account: Account) -> QuerySet[ExternalAccount]:
 
 
 def sync_external_accounts(
-    account: Account | str, *, created_gte: Any = None, progress: Any = None
+    account: Account | str, *, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[int, int]:
     """Mirror every external account of ``account`` from Stripe and drop removed ones.
 

@@ -10,6 +10,7 @@
 Every write asks Stripe to expand ``latest_charge`` so the resulting charge is
 mirrored in the same round trip.
 """
+import datetime
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
@@ -129,7 +130,8 @@ def sync_payment_intent(payment_intent: PaymentIntent) -> PaymentIntent:
 
 
 def sync_payment_intents(
-    *, stripe_account: Any = None, created_gte: Any = None, progress: Any = None
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[int, int]:
     """Mirror every payment intent of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(

@@ -1,4 +1,5 @@
 """Payouts: money from a balance (a connected account's, or the platform's) to a bank or card."""
+import datetime
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -69,7 +70,10 @@ def sync_payout(payout: Payout) -> Payout:
     return sync_payout_from_stripe_object(obj, stripe_account=payout.stripe_account)
 
 
-def sync_payouts(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_payouts(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every payout of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Payout, "/v1/payouts", _columns, _lookups,

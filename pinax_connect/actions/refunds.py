@@ -1,4 +1,5 @@
 """Refunds of charges and payment intents, with Connect's transfer and fee reversal."""
+import datetime
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, cast
@@ -57,7 +58,10 @@ def sync_refund_from_stripe_object(
     )
 
 
-def sync_refunds(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_refunds(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every refund of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Refund, "/v1/refunds", _columns, _lookups,

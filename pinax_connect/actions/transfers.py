@@ -1,4 +1,5 @@
 """Transfers (platform balance → connected account) and their reversals."""
+import datetime
 import warnings
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -105,7 +106,10 @@ def sync_transfer(transfer: Transfer) -> Transfer:
     return sync_transfer_from_stripe_object(get_client().v1.transfers.retrieve(transfer.stripe_id))
 
 
-def sync_transfers(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_transfers(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every transfer the platform made; returns ``(created, updated)``.
 
     ``stripe_account`` filters by destination account. Reversals come with
