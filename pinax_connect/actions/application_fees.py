@@ -1,6 +1,10 @@
 """Application fees: the platform's cut of charges on (or to) connected accounts."""
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
+
+import stripe
 
 from .. import sync
 from ..client import get_client, write_options
@@ -27,9 +31,9 @@ def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
 
 
 def sync_application_fee_from_stripe_object(
-    stripe_object: Any, *, event_created: int | None = None, reread: Callable[[], Any] | None = None,
-    **context: Any,
-) -> Any:
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None,
+    reread: Callable[[], Any] | None = None, **context: Any,
+) -> ApplicationFee:
     """Mirror a Stripe application fee into ``ApplicationFee`` (account linked when mirrored); return the row."""
     data = sync.to_dict(stripe_object)
     return sync.upsert(
@@ -37,13 +41,14 @@ def sync_application_fee_from_stripe_object(
     )
 
 
-def sync_application_fee(fee: Any) -> Any:
+def sync_application_fee(fee: ApplicationFee) -> ApplicationFee:
     """Re-read ``fee`` from Stripe and mirror it."""
     return sync_application_fee_from_stripe_object(get_client().v1.application_fees.retrieve(fee.stripe_id))
 
 
 def sync_application_fees(
-    *, stripe_account: Any = None, created_gte: Any = None, progress: Any = None
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[int, int]:
     """Mirror every application fee the platform collected; returns ``(created, updated)``.
 
@@ -54,7 +59,10 @@ def sync_application_fees(
                      progress=progress)
 
 
-def refund(fee, amount=None, *, metadata=None, idempotency_key=None):
+def refund(
+    fee: ApplicationFee, amount: Decimal | int | float | str | None = None, *, metadata: dict[str, str] | None = None,
+    idempotency_key: str | None = None,
+) -> ApplicationFee:
     """Give (part of) an application fee back to the account (``POST /v1/application_fees/{id}/refunds``).
 
     Sent: ``amount`` in minor units when given, ``metadata``. Re-syncs and
@@ -63,7 +71,7 @@ def refund(fee, amount=None, *, metadata=None, idempotency_key=None):
     """
     minor = part_of(amount, fee.currency, left_of(fee.amount, fee.amount_refunded, fee.currency),
                     f"Application fee {fee.stripe_id}", verb="refund", done="refunded")
-    params = {} if minor is None else {"amount": minor}
+    params: dict[str, Any] = {} if minor is None else {"amount": minor}
     if metadata:
         params["metadata"] = metadata
     authorized(fee.account)

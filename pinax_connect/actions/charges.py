@@ -4,8 +4,12 @@ New integrations usually prefer :mod:`pinax_connect.actions.payment_intents`;
 this module keeps pinax-stripe's ``charges.create(amount, customer,
 destination_account=...)`` working and mirrors every charge, whichever API made it.
 """
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
+
+import stripe
 
 from .. import sync
 from ..client import get_client, request_options, write_options
@@ -27,7 +31,7 @@ from ._shared import (
 # --------------------------------------------------------------------------- mapping
 
 
-def _destination_id(data):
+def _destination_id(data: Mapping[str, Any]) -> str | None:
     transfer_data = data.get("transfer_data") or {}
     # `destination` is the pre-2019 spelling some old charges still carry.
     return sync.object_id(transfer_data.get("destination")) or sync.object_id(data.get("destination"))
@@ -70,9 +74,9 @@ def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
 
 
 def sync_charge_from_stripe_object(
-    stripe_object: Any, *, event_created: int | None = None, stripe_account: Any = None,
-    reread: Callable[[], Any] | None = None, **context: Any,
-) -> Any:
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None,
+    stripe_account: Account | str | None = None, reread: Callable[[], Any] | None = None, **context: Any,
+) -> Charge:
     """Mirror a Stripe charge into ``Charge`` and return the row.
 
     ``stripe_account``: the connected account a direct charge lives on. The
@@ -94,7 +98,7 @@ def sync_charge_from_stripe_object(
     return charge
 
 
-def sync_charge(charge: Any) -> Any:
+def sync_charge(charge: Charge) -> Charge:
     """Re-read ``charge`` from Stripe (on its account) and mirror it."""
     obj = get_client().v1.charges.retrieve(
         charge.stripe_id, options=request_options(stripe_account=charge.stripe_account)
@@ -102,7 +106,10 @@ def sync_charge(charge: Any) -> Any:
     return sync_charge_from_stripe_object(obj, stripe_account=charge.stripe_account)
 
 
-def sync_charges(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_charges(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every charge of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Charge, "/v1/charges", _columns, _lookups,
@@ -114,22 +121,22 @@ def sync_charges(*, stripe_account: Any = None, created_gte: Any = None, progres
 
 
 def create(
-    amount,
-    customer=None,
-    source=None,
-    currency=None,
-    description=None,
-    destination_account=None,
-    destination_amount=None,
-    application_fee=None,
-    on_behalf_of=None,
-    capture=True,
-    transfer_group=None,
-    idempotency_key=None,
-    stripe_account=None,
-    metadata=None,
-    send_receipt=None,
-):
+    amount: Decimal | int | float | str,
+    customer: Customer | str | None = None,
+    source: str | stripe.StripeObject | None = None,
+    currency: str | None = None,
+    description: str | None = None,
+    destination_account: Account | str | None = None,
+    destination_amount: Decimal | int | float | str | None = None,
+    application_fee: Decimal | int | float | str | None = None,
+    on_behalf_of: Account | str | bool | None = None,
+    capture: bool = True,
+    transfer_group: str | None = None,
+    idempotency_key: str | None = None,
+    stripe_account: Account | str | None = None,
+    metadata: dict[str, str] | None = None,
+    send_receipt: bool | None = None,
+) -> Charge:
     """Create a charge (``POST /v1/charges``) and mirror it; returns the ``Charge``.
 
     Sent: ``amount`` in minor units (``amount`` is a Decimal/int/float in major
@@ -150,7 +157,7 @@ def create(
     errors (``stripe.CardError`` for declines) pass through unchanged.
     """
     currency = currency_code(currency)
-    params = {"amount": minor_amount(amount, currency), "currency": currency, "capture": bool(capture)}
+    params: dict[str, Any] = {"amount": minor_amount(amount, currency), "currency": currency, "capture": bool(capture)}
     if customer is None and not source:
         raise InvalidRequest("A charge needs a customer or a source")
     if destination_amount is not None and application_fee is not None:
@@ -184,7 +191,9 @@ def create(
     return sync_charge_from_stripe_object(obj, stripe_account=account or stripe_account)
 
 
-def capture(charge, amount=None, *, idempotency_key=None):
+def capture(
+    charge: Charge, amount: Decimal | int | float | str | None = None, *, idempotency_key: str | None = None
+) -> Charge:
     """Capture an authorized charge (``POST /v1/charges/{id}/capture``), fully or ``amount``; mirror it.
 
     Raises :class:`InvalidRequest` when it is captured already (per the mirror and

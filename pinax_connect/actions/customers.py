@@ -4,8 +4,9 @@ A user has at most one platform customer and at most one customer per connected
 account. :func:`get_or_create` is the one path from a user to "their" customer on
 an account; :func:`create` always makes a new one.
 """
-from collections.abc import Callable
-from typing import Any
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 import stripe
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 from .. import identity, sync
 from ..client import get_client, intent_key, new_idempotency_key, request_options, write_options
 from ..exceptions import CustomerAccountMismatch, InvalidRequest
-from ..models import Customer, UserAccount
+from ..models import Account, Customer, UserAccount
 from ._shared import authorized, connected_account, find_account, stripe_id_of, sync_list
 
 # --------------------------------------------------------------------------- mapping
@@ -41,9 +42,9 @@ def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
 
 
 def sync_customer_from_stripe_object(
-    stripe_object: Any, *, event_created: int | None = None, stripe_account: Any = None,
-    reread: Callable[[], Any] | None = None, **context: Any,
-) -> Any:
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None,
+    stripe_account: Account | str | None = None, reread: Callable[[], Any] | None = None, **context: Any,
+) -> Customer | None:
     """Mirror a Stripe customer into ``Customer`` and return the row.
 
     ``stripe_account`` is the connected account the customer lives on (None: the
@@ -63,7 +64,7 @@ def sync_customer_from_stripe_object(
     return sync.upsert(Customer, data, lambda d: _columns(d, lookups), event_created=event_created, reread=reread)
 
 
-def _mark_purged(customer):
+def _mark_purged(customer: Customer) -> Customer:
     """Stamp ``date_purged`` and unlink the user (``Customer.user``, ``UserAccount``); keep the row."""
     with transaction.atomic():
         UserAccount.objects.filter(customer=customer).delete()
@@ -73,7 +74,7 @@ def _mark_purged(customer):
     return customer
 
 
-def sync_customer(customer: Any) -> Any:
+def sync_customer(customer: Customer) -> Customer:
     """Re-read ``customer`` from Stripe and mirror it (marks it purged if Stripe deleted it)."""
     obj = get_client().v1.customers.retrieve(
         customer.stripe_id, options=request_options(stripe_account=customer.stripe_account)
@@ -81,7 +82,10 @@ def sync_customer(customer: Any) -> Any:
     return sync_customer_from_stripe_object(obj, stripe_account=customer.stripe_account) or customer
 
 
-def sync_customers(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_customers(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every customer of the platform (or of ``stripe_account``); returns ``(created, updated)``.
 
     Rows only: links to users are made by :func:`create` / :func:`get_or_create`.
@@ -95,7 +99,7 @@ def sync_customers(*, stripe_account: Any = None, created_gte: Any = None, progr
 # --------------------------------------------------------------------------- reads
 
 
-def get_customer_for_user(user, stripe_account=None):
+def get_customer_for_user(user: Any, stripe_account: Account | str | None = None) -> Customer | None:
     """The user's live customer on ``stripe_account`` (an Account or id), or on the platform; ``None`` if absent.
 
     A customer deleted on Stripe (``date_purged``) is never handed out.
@@ -106,7 +110,7 @@ def get_customer_for_user(user, stripe_account=None):
     return user.customers.filter(user_account__account__stripe_id=account_id, date_purged__isnull=True).first()
 
 
-def customer_account_check(customer, stripe_account):
+def customer_account_check(customer: Customer | str | None, stripe_account: Account | str | None) -> None:
     """Raise :class:`CustomerAccountMismatch` unless ``customer`` lives on ``stripe_account``.
 
     ``customer`` is a ``Customer`` (or a ``cus_`` id, looked up in the mirror);
@@ -119,7 +123,7 @@ def customer_account_check(customer, stripe_account):
         customer = Customer.objects.filter(stripe_id=stripe_id_of(customer)).select_related("stripe_account").first()
         if customer is None:
             return
-    lives_on = customer.stripe_account.stripe_id if customer.stripe_account_id else None
+    lives_on = customer.stripe_account.stripe_id if customer.stripe_account is not None else None
     wanted = stripe_id_of(stripe_account)
     if lives_on != wanted:
         raise CustomerAccountMismatch(
@@ -133,7 +137,7 @@ def customer_account_check(customer, stripe_account):
 # --------------------------------------------------------------------------- writes
 
 
-def _customer_params(user: Any, params: dict) -> dict:
+def _customer_params(user: Any, params: Mapping[str, Any]) -> dict[str, Any]:
     params = dict(params)
     if not params.get("email") and getattr(user, "email", None):
         params["email"] = user.email
@@ -142,7 +146,7 @@ def _customer_params(user: Any, params: dict) -> dict:
     return params
 
 
-def _link(user, account, customer):
+def _link(user: Any, account: Account | None, customer: Customer) -> Customer | None:
     """Tie ``customer`` to ``user`` (platform: ``Customer.user``; connected: a ``UserAccount``).
 
     Returns the customer the user ends up with: when a concurrent caller linked
@@ -160,16 +164,19 @@ def _link(user, account, customer):
     return get_customer_for_user(user, stripe_account=account)
 
 
-def _create(user, account, params, idempotency_key):
+def _create(user: Any, account: Account | None, params: Mapping[str, Any], idempotency_key: str) -> Customer:
     obj = get_client().v1.customers.create(
         _customer_params(user, params),
         options=request_options(stripe_account=account, idempotency_key=idempotency_key),
     )
-    customer = sync_customer_from_stripe_object(obj, stripe_account=account)
+    # Only a deleted customer mirrors to None; Stripe just created this one.
+    customer = cast(Customer, sync_customer_from_stripe_object(obj, stripe_account=account))
     return customer
 
 
-def create(user, *, stripe_account=None, idempotency_key=None, **params):
+def create(
+    user: Any, *, stripe_account: Account | str | None = None, idempotency_key: str | None = None, **params: Any
+) -> Customer:
     """Create a Stripe customer for ``user`` and mirror it.
 
     Sends ``params`` (Stripe's customer parameters; ``email`` defaults to
@@ -192,7 +199,7 @@ def create(user, *, stripe_account=None, idempotency_key=None, **params):
     return linked
 
 
-def _deterministic_key(user, account, params):
+def _deterministic_key(user: Any, account: Account | None, params: Mapping[str, Any]) -> str:
     # One key per intended creation, so that concurrent get_or_create calls make one
     # Stripe customer (Stripe replays the first response for the same key). The
     # intent is the user (with this installation's check, so another database's
@@ -207,13 +214,14 @@ def _deterministic_key(user, account, params):
     return intent_key("customer", check, account.stripe_id if account else "platform", params, purged)
 
 
-def get_or_create(user, *, stripe_account=None, **params):
+def get_or_create(user: Any, *, stripe_account: Account | str | None = None, **params: Any) -> Customer:
     """The user's customer on ``stripe_account`` (or the platform), created once if missing.
 
     Safe under concurrent calls: the idempotency key is derived from the intent
     (user, account, parameters, customers purged before), so Stripe creates one customer, and the unique constraints on
     ``Customer.user`` / ``UserAccount(user, account)`` make one link; every caller
-    gets the same customer. ``params`` are only used when creating.
+    gets the same customer. ``params`` are only used when creating. Raises
+    :class:`InvalidRequest` when that customer was deleted while being linked.
     """
     account = connected_account(stripe_account)
     existing = get_customer_for_user(user, stripe_account=account)
@@ -224,10 +232,15 @@ def get_or_create(user, *, stripe_account=None, **params):
         # Stripe replayed the creation of a customer purged since (keys live 24h):
         # make a genuinely new one.
         customer = _create(user, account, params, new_idempotency_key())
-    return _link(user, account, customer)
+    linked = _link(user, account, customer)
+    if linked is None:
+        raise InvalidRequest(
+            f"{user}'s customer on {account.stripe_id if account else 'the platform'} was deleted while being linked"
+        )
+    return linked
 
 
-def update(customer, *, idempotency_key=None, **params):
+def update(customer: Customer, *, idempotency_key: str | None = None, **params: Any) -> Customer:
     """Send ``params`` to ``POST /v1/customers/{id}`` (on its account) and mirror the result."""
     if customer.date_purged is not None:
         raise InvalidRequest(f"Customer {customer.stripe_id} was deleted")
@@ -241,10 +254,11 @@ def update(customer, *, idempotency_key=None, **params):
             stripe_account=customer.stripe_account, idempotency_key=idempotency_key
         ),
     )
-    return sync_customer_from_stripe_object(obj, stripe_account=customer.stripe_account)
+    # Only a deleted customer mirrors to None; Stripe refuses to update one (resource_missing).
+    return cast(Customer, sync_customer_from_stripe_object(obj, stripe_account=customer.stripe_account))
 
 
-def purge(customer):
+def purge(customer: Customer) -> Customer:
     """Delete ``customer`` on Stripe and keep its row, stamped with ``date_purged``.
 
     The user is unlinked (``Customer.user`` cleared, the ``UserAccount`` removed)

@@ -5,8 +5,13 @@ full account and card numbers are sent to Stripe and never kept, and Stripe neve
 returns them. As a second line of defence, :func:`columns` drops such keys from
 ``stripe_data`` should they ever appear.
 """
+import datetime
 import logging
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+import stripe
+from django.db.models import QuerySet
 
 from .. import sync
 from ..client import get_client, raw_list, write_options
@@ -34,7 +39,7 @@ BANK_ACCOUNT_KEYS = (
 )
 
 
-def _scrubbed(data):
+def _scrubbed(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in SENSITIVE_KEYS}
 
 
@@ -63,8 +68,9 @@ def columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
 
 
 def sync_external_account_from_stripe_object(
-    stripe_object, *, event_created=None, stripe_account=None, reread=None, **context
-):
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None,
+    stripe_account: Account | str | None = None, reread: Callable[[], Any] | None = None, **context: Any,
+) -> ExternalAccount | None:
     """Mirror a bank_account / card object into ``ExternalAccount`` and return the row.
 
     The account is ``stripe_object["account"]``, else ``stripe_account`` (the event's
@@ -73,7 +79,9 @@ def sync_external_account_from_stripe_object(
     account's own sync brings its external accounts later).
     """
     data = sync.to_dict(stripe_object)
-    account_id = sync.object_id(data.get("account")) or getattr(stripe_account, "stripe_id", stripe_account)
+    account_id = sync.object_id(data.get("account")) or (
+        stripe_account.stripe_id if isinstance(stripe_account, Account) else stripe_account
+    )
     account: Account | None
     if isinstance(stripe_account, Account) and stripe_account.stripe_id == account_id:
         account = stripe_account
@@ -87,7 +95,7 @@ def sync_external_account_from_stripe_object(
     )
 
 
-def _check_bank_account(bank_account):
+def _check_bank_account(bank_account: object) -> dict[str, Any]:
     if not isinstance(bank_account, dict):
         raise InvalidRequest("bank_account must be a dict of bank details.")
     missing = [k for k in BANK_ACCOUNT_REQUIRED if not bank_account.get(k)]
@@ -106,7 +114,10 @@ def _check_bank_account(bank_account):
     return {**bank_account, "object": "bank_account", "country": country.upper(), "currency": currency}
 
 
-def create(account, *, token=None, bank_account=None, default_for_currency=None, idempotency_key=None):
+def create(
+    account: Account, *, token: str | None = None, bank_account: dict[str, Any] | None = None,
+    default_for_currency: bool | None = None, idempotency_key: str | None = None,
+) -> ExternalAccount:
     """Attach a bank account (or debit card token) to ``account`` and return the row.
 
     Pass exactly one of ``token`` (``btok_...`` / ``tok_...`` from Stripe.js) or
@@ -123,7 +134,9 @@ def create(account, *, token=None, bank_account=None, default_for_currency=None,
         raise InvalidRequest("Pass exactly one of token= or bank_account=.")
     if token is not None and (not isinstance(token, str) or not token):
         raise InvalidRequest("token must be a Stripe token id (btok_... or tok_...).")
-    params = {"external_account": token if token is not None else _check_bank_account(bank_account)}
+    params: dict[str, Any] = {
+        "external_account": token if token is not None else _check_bank_account(bank_account)
+    }
     if default_for_currency is not None:
         params["default_for_currency"] = bool(default_for_currency)
     obj = get_client().v1.accounts.external_accounts.create(
@@ -131,15 +144,19 @@ def create(account, *, token=None, bank_account=None, default_for_currency=None,
         params,
         write_options(idempotency_key=idempotency_key),
     )
-    return sync_external_account_from_stripe_object(obj, stripe_account=account)
+    # Mirrored to None only when its account is not: ``account`` is.
+    return cast(ExternalAccount, sync_external_account_from_stripe_object(obj, stripe_account=account))
 
 
-def list_for(account):
+def list_for(account: Account) -> QuerySet[ExternalAccount]:
     """The external accounts of ``account`` as mirrored (a queryset; no Stripe call)."""
     return ExternalAccount.objects.filter(account=account).order_by("-default_for_currency", "pk")
 
 
-def sync_external_accounts(account, *, created_gte=None, progress=None):
+def sync_external_accounts(
+    account: Account | str, *, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every external account of ``account`` from Stripe and drop removed ones.
 
     Pages through ``GET /v1/accounts/{id}/external_accounts`` (100 a page; Stripe's
@@ -148,14 +165,15 @@ def sync_external_accounts(account, *, created_gte=None, progress=None):
     deleted. Returns ``(created, updated)``.
     """
     if not isinstance(account, Account):
-        account = find_account(account)
-        if account is None:
+        found = find_account(account)
+        if found is None:
             raise InvalidRequest("sync_external_accounts needs a mirrored account.")
+        account = found
     ensure_authorized(account)
     seen: list[str] = []
     list_page = raw_list(f"/v1/accounts/{account.stripe_id}/external_accounts")
 
-    def listing(**kwargs):
+    def listing(**kwargs: Any) -> dict:
         page = list_page(**kwargs)
         seen.extend(obj["id"] for obj in page["data"])
         return page
@@ -171,7 +189,7 @@ def sync_external_accounts(account, *, created_gte=None, progress=None):
     return result
 
 
-def set_default(external_account, *, idempotency_key=None):
+def set_default(external_account: ExternalAccount, *, idempotency_key: str | None = None) -> ExternalAccount:
     """Make ``external_account`` the default payout destination for its currency.
 
     Sends ``POST /v1/accounts/{id}/external_accounts/{ba}`` with
@@ -191,7 +209,7 @@ def set_default(external_account, *, idempotency_key=None):
     return ExternalAccount.objects.get(pk=external_account.pk)
 
 
-def delete(external_account):
+def delete(external_account: ExternalAccount) -> stripe.BankAccount | stripe.Card:
     """Remove the external account on Stripe and its row.
 
     Sends ``DELETE /v1/accounts/{id}/external_accounts/{ba}`` (Stripe refuses to

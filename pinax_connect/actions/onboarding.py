@@ -8,9 +8,11 @@
 Links are short-lived and single-use, so they are returned, never stored.
 """
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
 from ..client import get_client, write_options
@@ -25,7 +27,7 @@ OAUTH_SCOPES = ("read_write", "read_only")
 OAUTH_STATE_SESSION_KEY = "pinax_connect_oauth_state"
 
 
-def _check_url(value, name):
+def _check_url(value: str, name: str) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidRequest(f"{name} must be an absolute http(s) URL, got {value!r}")
@@ -33,8 +35,9 @@ def _check_url(value, name):
 
 
 def create_account_link(
-    account, *, type="account_onboarding", refresh_url, return_url, collect=None, idempotency_key=None
-):
+    account: Account, *, type: str = "account_onboarding", refresh_url: str, return_url: str,
+    collect: str | None = None, idempotency_key: str | None = None,
+) -> str:
     """Return the URL of a Stripe-hosted onboarding (or update) form for ``account``.
 
     Sends ``POST /v1/account_links`` with ``account``, ``type``, ``refresh_url``,
@@ -66,7 +69,7 @@ def create_account_link(
     return link.url
 
 
-def create_login_link(account, *, idempotency_key=None):
+def create_login_link(account: Account, *, idempotency_key: str | None = None) -> str:
     """Return a single-use URL to the Express dashboard of an Express ``account``.
 
     Sends ``POST /v1/accounts/{id}/login_links``; stores nothing. Other account types
@@ -82,7 +85,9 @@ def create_login_link(account, *, idempotency_key=None):
     return link.url
 
 
-def oauth_authorize_url(request, *, redirect_uri=None, scope="read_write", **extra):
+def oauth_authorize_url(
+    request: HttpRequest, *, redirect_uri: str | None = None, scope: str = "read_write", **extra: Any
+) -> str:
     """Return the ``https://connect.stripe.com/oauth/authorize?...`` URL for a Standard account.
 
     A fresh random ``state`` is stored in ``request.session`` (checked and consumed by
@@ -103,7 +108,7 @@ def oauth_authorize_url(request, *, redirect_uri=None, scope="read_write", **ext
     return get_client().oauth.authorize_url(params)
 
 
-def oauth_complete(request, *, code, state):
+def oauth_complete(request: HttpRequest, *, code: str, state: str) -> Account:
     """Finish the Standard OAuth flow and return the connected ``Account`` of ``request.user``.
 
     ``state`` must equal the one :func:`oauth_authorize_url` put in the session

@@ -10,7 +10,10 @@
 Every write asks Stripe to expand ``latest_charge`` so the resulting charge is
 mirrored in the same round trip.
 """
+import datetime
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 import stripe
@@ -41,7 +44,7 @@ FINAL = {"succeeded", "canceled"}
 # --------------------------------------------------------------------------- mapping
 
 
-def _destination_id(data):
+def _destination_id(data: Mapping[str, Any]) -> str | None:
     return sync.object_id((data.get("transfer_data") or {}).get("destination"))
 
 
@@ -75,8 +78,9 @@ def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
 
 
 def sync_payment_intent_from_stripe_object(
-    stripe_object, *, event_created=None, stripe_account=None, reread=None, **context
-):
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None,
+    stripe_account: Account | str | None = None, reread: Callable[[], Any] | None = None, **context: Any,
+) -> PaymentIntent:
     """Mirror a Stripe payment intent into ``PaymentIntent`` and return the row.
 
     When ``latest_charge`` is expanded (a dict), that charge is mirrored too
@@ -99,7 +103,7 @@ def sync_payment_intent_from_stripe_object(
 
 
 @contextmanager
-def _mirror_failed_intent(stripe_account):
+def _mirror_failed_intent(stripe_account: Account | str | None) -> Iterator[None]:
     """Let a decline (``stripe.CardError``) through unchanged, after mirroring the
     intent Stripe sends with it (now ``requires_payment_method`` with
     ``last_payment_error``)."""
@@ -113,11 +117,11 @@ def _mirror_failed_intent(stripe_account):
         raise
 
 
-def _options(payment_intent, idempotency_key=None):
+def _options(payment_intent: PaymentIntent, idempotency_key: str | None = None) -> dict:
     return request_options(stripe_account=payment_intent.stripe_account, idempotency_key=idempotency_key)
 
 
-def sync_payment_intent(payment_intent: Any) -> Any:
+def sync_payment_intent(payment_intent: PaymentIntent) -> PaymentIntent:
     """Re-read ``payment_intent`` (with its latest charge) from Stripe and mirror both."""
     obj = get_client().v1.payment_intents.retrieve(
         payment_intent.stripe_id, {"expand": EXPAND}, options=_options(payment_intent)
@@ -126,7 +130,8 @@ def sync_payment_intent(payment_intent: Any) -> Any:
 
 
 def sync_payment_intents(
-    *, stripe_account: Any = None, created_gte: Any = None, progress: Any = None
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[int, int]:
     """Mirror every payment intent of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
@@ -139,22 +144,22 @@ def sync_payment_intents(
 
 
 def create(
-    amount,
-    currency,
+    amount: Decimal | int | float | str,
+    currency: str | None,
     *,
-    customer=None,
-    payment_method=None,
-    destination=None,
-    application_fee_amount=None,
-    on_behalf_of=None,
-    confirm=False,
-    capture_method="automatic",
-    transfer_group=None,
-    stripe_account=None,
-    metadata=None,
-    idempotency_key=None,
-    **params,
-):
+    customer: Customer | str | None = None,
+    payment_method: str | stripe.StripeObject | None = None,
+    destination: Account | str | None = None,
+    application_fee_amount: Decimal | int | float | str | None = None,
+    on_behalf_of: Account | str | bool | None = None,
+    confirm: bool = False,
+    capture_method: str = "automatic",
+    transfer_group: str | None = None,
+    stripe_account: Account | str | None = None,
+    metadata: dict[str, str] | None = None,
+    idempotency_key: str | None = None,
+    **params: Any,
+) -> PaymentIntent:
     """Create a payment intent (``POST /v1/payment_intents``) and mirror it (and its charge).
 
     Sent: ``amount`` in minor units, ``currency``, ``customer`` (``Customer`` or
@@ -205,7 +210,7 @@ def create(
     return sync_payment_intent_from_stripe_object(obj, stripe_account=account or stripe_account)
 
 
-def _without_redirects(body):
+def _without_redirects(body: Mapping[str, Any]) -> dict[str, Any]:
     """Stripe turns automatic payment methods on by default, and then refuses a
     server-side confirm without a ``return_url`` because a redirect-based method
     might be picked. A server-side confirm has nowhere to redirect to, so unless
@@ -216,7 +221,9 @@ def _without_redirects(body):
     return {"automatic_payment_methods": {"enabled": True, "allow_redirects": "never"}}
 
 
-def _write(method, payment_intent, params, idempotency_key):
+def _write(
+    method: Callable[..., Any], payment_intent: PaymentIntent, params: Mapping[str, Any], idempotency_key: str | None
+) -> PaymentIntent:
     authorized(payment_intent.stripe_account)
     with _mirror_failed_intent(payment_intent.stripe_account):
         obj = method(
@@ -227,7 +234,10 @@ def _write(method, payment_intent, params, idempotency_key):
     return sync_payment_intent_from_stripe_object(obj, stripe_account=payment_intent.stripe_account)
 
 
-def confirm(payment_intent, *, payment_method=None, idempotency_key=None, **params):
+def confirm(
+    payment_intent: PaymentIntent, *, payment_method: str | stripe.StripeObject | None = None,
+    idempotency_key: str | None = None, **params: Any,
+) -> PaymentIntent:
     """Confirm (``POST /v1/payment_intents/{id}/confirm``), optionally with ``payment_method``; mirror it.
 
     An intent created with Stripe's default automatic payment methods (redirects
@@ -245,7 +255,10 @@ def confirm(payment_intent, *, payment_method=None, idempotency_key=None, **para
     return _write(get_client().v1.payment_intents.confirm, payment_intent, params, idempotency_key)
 
 
-def capture(payment_intent, amount=None, *, application_fee_amount=None, idempotency_key=None):
+def capture(
+    payment_intent: PaymentIntent, amount: Decimal | int | float | str | None = None, *,
+    application_fee_amount: Decimal | int | float | str | None = None, idempotency_key: str | None = None,
+) -> PaymentIntent:
     """Capture an authorized intent (``.../capture``), fully or ``amount_to_capture``; mirror it.
 
     Raises :class:`InvalidRequest` unless its status is ``requires_capture`` (per
@@ -268,7 +281,9 @@ def capture(payment_intent, amount=None, *, application_fee_amount=None, idempot
     return _write(get_client().v1.payment_intents.capture, payment_intent, params, idempotency_key)
 
 
-def cancel(payment_intent, *, cancellation_reason=None, idempotency_key=None):
+def cancel(
+    payment_intent: PaymentIntent, *, cancellation_reason: str | None = None, idempotency_key: str | None = None
+) -> PaymentIntent:
     """Cancel (``POST /v1/payment_intents/{id}/cancel``) and mirror it.
 
     Raises :class:`InvalidRequest` when it already succeeded or was canceled

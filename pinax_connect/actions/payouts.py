@@ -1,11 +1,15 @@
 """Payouts: money from a balance (a connected account's, or the platform's) to a bank or card."""
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
+
+import stripe
 
 from .. import sync
 from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
-from ..models import ExternalAccount, Payout
+from ..models import Account, ExternalAccount, Payout
 from ._shared import (
     amount_column,
     authorized,
@@ -48,9 +52,9 @@ def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
 
 
 def sync_payout_from_stripe_object(
-    stripe_object: Any, *, event_created: int | None = None, stripe_account: Any = None,
-    reread: Callable[[], Any] | None = None, **context: Any,
-) -> Any:
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None,
+    stripe_account: Account | str | None = None, reread: Callable[[], Any] | None = None, **context: Any,
+) -> Payout:
     """Mirror a Stripe payout into ``Payout`` (``stripe_account``: whose balance paid it) and return the row."""
     data = sync.to_dict(stripe_object)
     return sync.upsert(
@@ -58,7 +62,7 @@ def sync_payout_from_stripe_object(
     )
 
 
-def sync_payout(payout: Any) -> Any:
+def sync_payout(payout: Payout) -> Payout:
     """Re-read ``payout`` from Stripe (on its account) and mirror it."""
     obj = get_client().v1.payouts.retrieve(
         payout.stripe_id, options=request_options(stripe_account=payout.stripe_account)
@@ -66,7 +70,10 @@ def sync_payout(payout: Any) -> Any:
     return sync_payout_from_stripe_object(obj, stripe_account=payout.stripe_account)
 
 
-def sync_payouts(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_payouts(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every payout of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Payout, "/v1/payouts", _columns, _lookups,
@@ -77,14 +84,14 @@ def sync_payouts(*, stripe_account: Any = None, created_gte: Any = None, progres
 # --------------------------------------------------------------------------- writes
 
 
-def _payout_account(account):
+def _payout_account(account: Account | str | None) -> Account | None:
     if account is None:
         return None
     found = connected_account(account)
     return None if found is None else ready_account(found, "payouts")
 
 
-def _destination_id(account, destination):
+def _destination_id(account: Account | None, destination: ExternalAccount | str | None) -> str | None:
     if destination is None:
         return None
     if isinstance(destination, ExternalAccount):
@@ -97,8 +104,11 @@ def _destination_id(account, destination):
     return destination_id
 
 
-def create(account, amount, currency, method="standard", destination=None, description=None,
-           metadata=None, idempotency_key=None):
+def create(
+    account: Account | str | None, amount: Decimal | int | float | str, currency: str | None, method: str = "standard",
+    destination: ExternalAccount | str | None = None, description: str | None = None,
+    metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
+) -> Payout:
     """Pay out ``amount`` from ``account``'s balance (``None``: the platform's) — ``POST /v1/payouts``.
 
     Sent: ``amount`` in minor units, ``currency``, ``method`` (``standard`` or
@@ -130,7 +140,7 @@ def create(account, amount, currency, method="standard", destination=None, descr
     return sync_payout_from_stripe_object(obj, stripe_account=account)
 
 
-def cancel(payout, *, idempotency_key=None):
+def cancel(payout: Payout, *, idempotency_key: str | None = None) -> Payout:
     """Cancel a pending payout (``POST /v1/payouts/{id}/cancel``) and mirror it.
 
     Raises :class:`InvalidRequest` when it is no longer pending (per the mirror

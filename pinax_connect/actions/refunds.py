@@ -1,11 +1,15 @@
 """Refunds of charges and payment intents, with Connect's transfer and fee reversal."""
-from collections.abc import Callable
-from typing import Any
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, cast
+
+import stripe
 
 from .. import sync
 from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
-from ..models import Charge, PaymentIntent, Refund
+from ..models import Account, Charge, PaymentIntent, Refund
 from ._shared import (
     amount_column,
     authorized,
@@ -44,9 +48,9 @@ def _columns(data: dict, lookups: dict | None = None) -> dict[str, Any]:
 
 
 def sync_refund_from_stripe_object(
-    stripe_object: Any, *, event_created: int | None = None, stripe_account: Any = None,
-    reread: Callable[[], Any] | None = None, **context: Any,
-) -> Any:
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None,
+    stripe_account: Account | str | None = None, reread: Callable[[], Any] | None = None, **context: Any,
+) -> Refund:
     """Mirror a Stripe refund into ``Refund`` (linked to its charge when mirrored) and return the row."""
     data = sync.to_dict(stripe_object)
     return sync.upsert(
@@ -54,7 +58,10 @@ def sync_refund_from_stripe_object(
     )
 
 
-def sync_refunds(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_refunds(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every refund of the platform (or of ``stripe_account``); returns ``(created, updated)``."""
     return sync_list(
         Refund, "/v1/refunds", _columns, _lookups,
@@ -65,7 +72,7 @@ def sync_refunds(*, stripe_account: Any = None, created_gte: Any = None, progres
 # --------------------------------------------------------------------------- writes
 
 
-def _target(charge_or_payment_intent):
+def _target(charge_or_payment_intent: Charge | PaymentIntent) -> tuple[str, str, Charge | None, int, str, bool]:
     """``(param name, id, charge or None, refundable minor amount, currency, is destination)``."""
     obj = charge_or_payment_intent
     charge: Charge | None
@@ -85,14 +92,15 @@ def _target(charge_or_payment_intent):
         )
         currency = charge.currency
     else:
-        remaining = minor_amount(obj.amount_received, obj.currency, allow_zero=True)
-        destination = obj.transfer_destination_id is not None
-        currency = obj.currency
+        intent = cast(PaymentIntent, obj)  # a Charge always has its charge
+        remaining = minor_amount(intent.amount_received, intent.currency, allow_zero=True)
+        destination = intent.transfer_destination_id is not None
+        currency = intent.currency
     param = "charge" if isinstance(obj, Charge) else "payment_intent"
     return param, obj.stripe_id, charge, remaining, currency, destination
 
 
-def _resync(charge_or_payment_intent):
+def _resync(charge_or_payment_intent: Charge | PaymentIntent) -> Charge | PaymentIntent:
     """The charge or payment intent re-read from Stripe (imported late: those modules import this one)."""
     if isinstance(charge_or_payment_intent, Charge):
         from .charges import sync_charge
@@ -104,15 +112,15 @@ def _resync(charge_or_payment_intent):
 
 
 def create(
-    charge_or_payment_intent,
-    amount=None,
+    charge_or_payment_intent: Charge | PaymentIntent,
+    amount: Decimal | int | float | str | None = None,
     *,
-    reason=None,
-    reverse_transfer=None,
-    refund_application_fee=None,
-    metadata=None,
-    idempotency_key=None,
-):
+    reason: str | None = None,
+    reverse_transfer: bool | None = None,
+    refund_application_fee: bool | None = None,
+    metadata: dict[str, str] | None = None,
+    idempotency_key: str | None = None,
+) -> Refund:
     """Refund a ``Charge`` or ``PaymentIntent`` (``POST /v1/refunds``), fully or ``amount``.
 
     Sent: ``charge`` or ``payment_intent``, ``amount`` in minor units when given,
@@ -132,7 +140,7 @@ def create(
         charge_or_payment_intent = _resync(charge_or_payment_intent)
         target = _target(charge_or_payment_intent)
     param, target_id, charge, remaining, currency, is_destination = target
-    params = {param: target_id}
+    params: dict[str, Any] = {param: target_id}
     minor = part_of(amount, currency, remaining, target_id, verb="refund", done="refunded")
     if minor is not None:
         params["amount"] = minor

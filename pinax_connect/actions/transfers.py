@@ -1,12 +1,16 @@
 """Transfers (platform balance → connected account) and their reversals."""
+import datetime
 import warnings
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, cast, overload
+
+import stripe
 
 from .. import sync
 from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
-from ..models import Account, Transfer, TransferReversal
+from ..models import Account, Charge, ExternalAccount, Payout, Transfer, TransferReversal
 from ._shared import (
     amount_column,
     authorized,
@@ -58,9 +62,9 @@ def _reversal_columns(data: dict, lookups: dict | None = None) -> dict[str, Any]
 
 
 def sync_transfer_from_stripe_object(
-    stripe_object: Any, *, event_created: int | None = None, reread: Callable[[], Any] | None = None,
-    **context: Any,
-) -> Any:
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None,
+    reread: Callable[[], Any] | None = None, **context: Any,
+) -> Transfer:
     """Mirror a Stripe transfer into ``Transfer`` (and its embedded ``reversals.data``); return the row.
 
     The destination ``Account`` is linked when mirrored.
@@ -80,7 +84,9 @@ def sync_transfer_from_stripe_object(
     return transfer
 
 
-def sync_transfer_reversal_from_stripe_object(stripe_object, *, event_created=None, **context):
+def sync_transfer_reversal_from_stripe_object(
+    stripe_object: stripe.StripeObject | Mapping[str, Any], *, event_created: int | None = None, **context: Any
+) -> TransferReversal | None:
     """Mirror a Stripe transfer reversal into ``TransferReversal`` and return the row.
 
     A reversal cannot exist without its transfer row: when the transfer is not
@@ -96,12 +102,15 @@ def sync_transfer_reversal_from_stripe_object(stripe_object, *, event_created=No
     return sync.upsert(TransferReversal, data, columns_, event_created=event_created)
 
 
-def sync_transfer(transfer: Any) -> Any:
+def sync_transfer(transfer: Transfer) -> Transfer:
     """Re-read ``transfer`` from Stripe and mirror it (with its reversals)."""
     return sync_transfer_from_stripe_object(get_client().v1.transfers.retrieve(transfer.stripe_id))
 
 
-def sync_transfers(*, stripe_account: Any = None, created_gte: Any = None, progress: Any = None) -> tuple[int, int]:
+def sync_transfers(
+    *, stripe_account: Account | str | None = None, created_gte: datetime.date | int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
     """Mirror every transfer the platform made; returns ``(created, updated)``.
 
     ``stripe_account`` filters by destination account. Reversals come with
@@ -116,8 +125,29 @@ def sync_transfers(*, stripe_account: Any = None, created_gte: Any = None, progr
 # --------------------------------------------------------------------------- writes
 
 
-def create(amount, currency, destination, description=None, transfer_group=None, source_transaction=None,
-           stripe_account=None, metadata=None, idempotency_key=None):
+# Without ``stripe_account`` a transfer is made; with it (seed 003's deprecated spelling) a payout.
+@overload
+def create(
+    amount: Decimal | int | float | str, currency: str | None, destination: Account | str | None,
+    description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
+    stripe_account: None = None, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
+) -> Transfer: ...
+
+
+@overload
+def create(
+    amount: Decimal | int | float | str, currency: str | None, destination: ExternalAccount | str,
+    description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
+    *, stripe_account: Account | str, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
+) -> Payout: ...
+
+
+def create(
+    amount: Decimal | int | float | str, currency: str | None, destination: Account | ExternalAccount | str | None,
+    description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
+    stripe_account: Account | str | None = None, metadata: dict[str, str] | None = None,
+    idempotency_key: str | None = None,
+) -> Transfer | Payout:
     """Transfer ``amount`` from the platform balance to ``destination`` (``POST /v1/transfers``).
 
     Sent: ``amount`` in minor units, ``currency``, ``destination`` (an ``Account``
@@ -171,13 +201,15 @@ def create(amount, currency, destination, description=None, transfer_group=None,
     return sync_transfer_from_stripe_object(obj)
 
 
-def _reversible(transfer):
+def _reversible(transfer: Transfer) -> int:
     """What is left to reverse on ``transfer`` per the mirror, in minor units."""
     return left_of(transfer.amount, transfer.amount_reversed, transfer.currency)
 
 
-def reverse(transfer, amount=None, *, refund_application_fee=False, description=None, metadata=None,
-            idempotency_key=None):
+def reverse(
+    transfer: Transfer, amount: Decimal | int | float | str | None = None, *, refund_application_fee: bool = False,
+    description: str | None = None, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
+) -> TransferReversal:
     """Reverse ``transfer`` fully or ``amount`` (``POST /v1/transfers/{id}/reversals``).
 
     Sent: ``amount`` in minor units when given, ``refund_application_fee`` when
@@ -189,7 +221,7 @@ def reverse(transfer, amount=None, *, refund_application_fee=False, description=
     transfer = fresh(transfer, lambda t: _reversible(t) >= wanted, sync_transfer)
     minor = part_of(amount, transfer.currency, _reversible(transfer), f"Transfer {transfer.stripe_id}", verb="reverse",
                     done="reversed")
-    params = {} if minor is None else {"amount": minor}
+    params: dict[str, Any] = {} if minor is None else {"amount": minor}
     if refund_application_fee:
         params["refund_application_fee"] = True
     if description:
@@ -200,6 +232,7 @@ def reverse(transfer, amount=None, *, refund_application_fee=False, description=
     obj = get_client().v1.transfers.reversals.create(
         transfer.stripe_id, params, options=write_options(idempotency_key=idempotency_key)
     )
-    reversal = sync_transfer_reversal_from_stripe_object(obj)
+    # Mirrored to None only when its transfer is not: ``transfer`` is.
+    reversal = cast(TransferReversal, sync_transfer_reversal_from_stripe_object(obj))
     sync_transfer(transfer)
     return reversal

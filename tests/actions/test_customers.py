@@ -125,6 +125,20 @@ def test_get_or_create_after_the_link_was_lost_reuses_the_stripe_customer(fake_s
     assert len(fake_stripe.all("customer")) == 1
 
 
+def test_get_or_create_raises_when_the_customer_was_purged_while_linking(fake_stripe, user, monkeypatch):
+    # A purge (customer.deleted) landing between the creation and the link leaves the
+    # user no live customer: get_or_create says so instead of returning None.
+    link = customers._link
+
+    def purged_meanwhile(user_, account, customer):
+        customers._mark_purged(customer)
+        return link(user_, account, customer)
+
+    monkeypatch.setattr(customers, "_link", purged_meanwhile)
+    with pytest.raises(InvalidRequest, match="deleted"):
+        customers.get_or_create(user)
+
+
 def test_update_sends_params_and_mirrors(fake_stripe, user):
     customer = customers.create(user)
     updated = customers.update(customer, name="New Name", idempotency_key="upd-1")
