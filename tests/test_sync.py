@@ -1,16 +1,30 @@
 """The single write path for mirror rows: upsert, watermark, bulk pages."""
 import datetime
-import threading
+from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pinax_connect import sync
-from pinax_connect.models import Account
+from pinax_connect import sync, upserts
+from pinax_connect.models import Account, Charge, Customer
+
+from .threads import run_threads
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["returning", "select-then-write"])
+def write_path(request, monkeypatch):
+    """Every test runs on both write paths: INSERT/UPDATE … RETURNING, and the
+    select-then-write path of databases without RETURNING (SQLite < 3.35, MySQL)."""
+    if request.param == "select-then-write":
+        monkeypatch.setattr(upserts, "supported", lambda: False)
+    elif not upserts.supported():  # pragma: no cover - an old SQLite
+        pytest.skip("this database has no INSERT … RETURNING")
+    return request.param
 
 
 def account_columns(data, lookups=None):
@@ -129,25 +143,95 @@ def test_sync_all_pages_with_starting_after():
     assert Account.objects.count() == 250
 
 
+def test_a_new_row_sends_post_save_created_and_an_update_sends_none():
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((instance.stripe_id, instance.email, created, instance.pk is not None))
+
+    post_save.connect(receiver, sender=Account)
+    try:
+        sync.upsert(Account, acct(1, email="a@x.test"), {"email": "a@x.test"}, event_created=1800000000)
+        sync.upsert(Account, acct(1, email="b@x.test"), {"email": "b@x.test"}, event_created=1800000001)
+    finally:
+        post_save.disconnect(receiver, sender=Account)
+    assert seen == [("acct_1", "a@x.test", True, True)]
+
+
+def test_the_row_returned_is_the_row_stored():
+    Customer.objects.create(stripe_id="cus_1")
+    data = {"id": "ch_1", "object": "charge", "created": 1700000000, "livemode": False, "metadata": {"k": "v"}}
+    columns = {"amount": Decimal("12.5"), "currency": "usd", "customer": upserts.Ref(Customer, "cus_1"), "paid": True}
+    row = sync.upsert(Charge, data, columns, event_created=1700000000)
+    stored = Charge.objects.get()
+    for field in Charge._meta.concrete_fields:
+        assert getattr(row, field.attname) == getattr(stored, field.attname), field.name
+    assert row.amount == Decimal("12.5") and row.paid is True
+    assert row.stripe_data["metadata"] == {"k": "v"} and row.customer.stripe_id == "cus_1"
+
+
+def test_a_ref_is_the_row_of_that_stripe_id_or_null():
+    Account.objects.create(stripe_id="acct_dest")
+    charge = {"id": "ch_1", "object": "charge", "created": 1700000000, "livemode": False}
+    row = sync.upsert(Charge, charge, {
+        "amount": 1, "destination": upserts.Ref(Account, "acct_dest"), "customer": upserts.Ref(Customer, "cus_unknown"),
+    })
+    assert row.destination.stripe_id == "acct_dest" and row.customer_id is None
+    Customer.objects.create(stripe_id="cus_unknown")
+    row = sync.upsert(Charge, charge, {"amount": 1, "customer": upserts.Ref(Customer, "cus_unknown")})
+    assert Charge.objects.get().customer.stripe_id == "cus_unknown" == row.customer.stripe_id
+
+
+def test_a_new_row_is_one_statement_and_a_newer_event_two(write_path):
+    if write_path != "returning":
+        pytest.skip("the select-then-write path reads first")
+    Account.objects.create(stripe_id="acct_dest")
+    charge = {"id": "ch_1", "object": "charge", "created": 1700000000, "livemode": False}
+    with CaptureQueriesContext(connection) as ctx:
+        columns = {"amount": 1, "destination": upserts.Ref(Account, "acct_dest")}
+        sync.upsert(Charge, charge, columns, event_created=1700000000)
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["INSERT"]
+    with CaptureQueriesContext(connection) as ctx:
+        sync.upsert(Charge, charge, {"amount": 1, "status": "succeeded"}, event_created=1700000001)
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["INSERT", "UPDATE"]
+    assert Charge.objects.get().status == "succeeded"
+
+
+def test_bulk_upsert_finds_refs_with_one_query_per_model():
+    Account.objects.create(stripe_id="acct_dest")
+    Customer.objects.create(stripe_id="cus_1")
+    page = [{"id": f"ch_{i}", "object": "charge", "created": 1700000000 + i, "livemode": False} for i in range(20)]
+
+    def columns(data, lookups):
+        return {
+            "amount": 1,
+            "destination": upserts.Ref(Account, "acct_dest"),
+            "customer": upserts.Ref(Customer, f"cus_{data['id'][3:]}"),
+        }
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert sync.bulk_upsert(Charge, page, columns) == (20, 0)
+    selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(selects) == 3, selects  # the page's rows, the accounts, the customers
+    assert Charge.objects.filter(destination__stripe_id="acct_dest").count() == 20
+    assert list(Charge.objects.exclude(customer=None).values_list("stripe_id", flat=True)) == ["ch_1"]
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_events_leave_the_newest_state():
+    t = 1800000000
+    _results, errors = run_threads(
+        lambda n: sync.upsert(Account, acct(7, email=f"w{n}"), {"email": f"w{n}"}, event_created=t + n), 8
+    )
+    assert errors == []
+    row = Account.objects.get(stripe_id="acct_7")
+    assert (row.email, row.last_event_created) == ("w7", sync.stripe_datetime(t + 7))
+
+
 @pytest.mark.requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_upserts_make_one_row():
-    barrier = threading.Barrier(8)
-    errors = []
-
-    def work(n):
-        try:
-            barrier.wait()
-            sync.upsert(Account, acct(7, email=f"w{n}"), {"email": f"w{n}"})
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _results, errors = run_threads(lambda n: sync.upsert(Account, acct(7, email=f"w{n}"), {"email": f"w{n}"}), 8)
     assert errors == []
     assert Account.objects.filter(stripe_id="acct_7").count() == 1

@@ -5,10 +5,12 @@ receives is counted: what goes through the cursor (SQLite's BEGIN, SAVEPOINT,
 RELEASE included), each COMMIT/ROLLBACK (driver calls that bypass the cursor), and
 on PostgreSQL the BEGIN psycopg sends by itself before a transaction's first statement.
 """
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
-from pinax_connect.models import Account, Customer, Event
+from pinax_connect.models import Account, Charge, Customer, Event, Payout
 
 from .conftest import account_object, make_event
 
@@ -79,7 +81,8 @@ def test_the_pipeline_costs_4_statements_in_one_commit_around_the_handlers(strip
 
 def test_account_updated_adds_only_the_handlers_own_statements(stripe_webhook_client):
     """account.updated of a mirrored account: the 4 pipeline statements plus the sync's
-    SELECT, UPDATE and capability-watermark SELECT; one commit."""
+    INSERT … ON CONFLICT DO NOTHING and UPDATE … RETURNING (whose row carries the
+    capability watermarks, so they are not read again); one commit."""
     acct = account_object("acct_stmts")
     stripe_webhook_client(make_event("account.updated", acct, account="acct_stmts", created=1700000000))
     changed = {**acct, "email": "changed@example.com"}
@@ -91,7 +94,47 @@ def test_account_updated_adds_only_the_handlers_own_statements(stripe_webhook_cl
     assert Account.objects.get(stripe_id="acct_stmts").email == "changed@example.com"
     pipeline = [s for s, sql in zip(statements.log, statements.sql) if "pinax_connect_account" not in sql]
     assert pipeline == ["BEGIN", "INSERT", "SAVEPOINT", "COMMIT"], "\n".join(statements.sql)
-    assert len(statements.log) <= 7, "\n".join(statements.sql)
+    assert len(statements.log) <= 6, "\n".join(statements.sql)
+    assert not [sql for sql in statements.sql if sql.startswith("SELECT")], "\n".join(statements.sql)
+
+
+def test_a_new_charge_with_customer_and_destination_is_one_statement_of_the_handler(stripe_webhook_client):
+    """charge.succeeded of a new destination charge: the charge's customer and
+    destination account are found by the INSERT itself (sub-selects), not by queries."""
+    Account.objects.create(stripe_id="acct_dest")
+    Customer.objects.create(stripe_id="cus_buyer")
+    charge = {
+        "id": "ch_stmts", "object": "charge", "amount": 1000, "currency": "usd", "status": "succeeded",
+        "paid": True, "captured": True, "customer": "cus_buyer", "transfer_data": {"destination": "acct_dest"},
+        "created": 1700000000, "livemode": False,
+    }
+
+    with Statements() as statements:
+        response = stripe_webhook_client(make_event("charge.succeeded", charge, created=1700000000))
+
+    assert (response.status_code, response.content) == (200, b"processed")
+    assert statements.log == ["BEGIN", "INSERT", "SAVEPOINT", "INSERT", "COMMIT"], "\n".join(statements.sql)
+    stored = Charge.objects.get(stripe_id="ch_stmts")
+    assert (stored.customer.stripe_id, stored.destination.stripe_id) == ("cus_buyer", "acct_dest")
+    assert stored.amount == Decimal("10.00")
+
+
+def test_a_new_payout_of_a_connected_account_costs_6_statements(stripe_webhook_client):
+    """payout.paid on a connected account: the flag check's SELECT of the account,
+    then one INSERT for the payout, linked to that account."""
+    Account.objects.create(stripe_id="acct_payee")
+    payout = {
+        "id": "po_stmts", "object": "payout", "amount": 900, "currency": "eur", "status": "paid",
+        "arrival_date": 1700086400, "created": 1700000000, "livemode": False,
+    }
+
+    with Statements() as statements:
+        response = stripe_webhook_client(make_event("payout.paid", payout, account="acct_payee", created=1700000000))
+
+    assert (response.status_code, response.content) == (200, b"processed")
+    assert statements.log == ["BEGIN", "INSERT", "SELECT", "SAVEPOINT", "INSERT", "COMMIT"], "\n".join(statements.sql)
+    stored = Payout.objects.get(stripe_id="po_stmts")
+    assert (stored.stripe_account.stripe_id, stored.amount, stored.status) == ("acct_payee", Decimal("9.00"), "paid")
 
 
 def test_a_duplicate_delivery_costs_at_most_3_statements_and_changes_nothing_but_the_count(
