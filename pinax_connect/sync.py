@@ -108,14 +108,11 @@ def upsert(
     columns_for = columns if callable(columns) else (lambda _data: columns)
     watermark = _watermark(event_created)
     if upserts.supported():
-        values = _values(data, columns_for, watermark)
-        row = upserts.insert_row(model, data["id"], values)
-        if row is not None:
-            # As Model.objects.create() did: receivers of a new mirror row keep working.
+        row, created = upserts.write(model, data["id"], _values(data, columns_for, watermark), newer_than=watermark)
+        if created:
+            # As Model.objects.create() does: receivers of a new mirror row keep working.
             post_save.send(sender=model, instance=row, created=True, update_fields=None, raw=False,
                            using=row._state.db)
-            return row
-        row = upserts.update_row(model, data["id"], values, newer_than=watermark)
         if row is not None:
             return row
     return _select_then_write(model, data, columns_for, event_created, reread)

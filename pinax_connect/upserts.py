@@ -10,6 +10,7 @@ A foreign key is given as a :class:`Ref` (the Stripe id of the row it points to)
 statement finds the row with a sub-select instead of a query of its own, and a row that
 is not mirrored gives ``NULL``, as a lookup would.
 """
+import functools
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -70,92 +71,109 @@ def from_row(model: type[models.Model], row: Iterable[Any]) -> Any:
     return model.from_db(connection.alias, [f.attname for f in fields], values)
 
 
-def insert_row(model: type[models.Model], stripe_id: str, values: Mapping[str, Any]) -> Any:
-    """Insert the ``model`` row for ``stripe_id``; return it, or ``None`` if a row has that ``stripe_id``.
-
-    One statement (``INSERT … ON CONFLICT (stripe_id) DO NOTHING RETURNING …``): the unique
-    ``stripe_id`` decides, under any concurrency, which writer creates the row. On
-    PostgreSQL a writer racing an uncommitted insert of the same id waits for it and
-    then returns ``None``. Needs :func:`supported`.
-    """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    placeholders, params = _values_sql(model, fields, stripe_id, values)
-    sql = (
-        f"INSERT INTO {_table(model)} ({', '.join(_column(model, f) for f in fields)}) "
-        f"VALUES ({', '.join(placeholders)}) "
-        f"ON CONFLICT ({_column(model, 'stripe_id')}) DO NOTHING"
-    )
-    return _one_row(model, sql, params)
-
-
-def update_row(
+def write(
     model: type[models.Model], stripe_id: str, values: Mapping[str, Any], *, newer_than: Any = None,
-) -> Any:
-    """Write ``values`` to the ``model`` row for ``stripe_id``; return the row as stored, or ``None``.
+) -> tuple[Any, bool]:
+    """Store ``values`` as the ``model`` row for ``stripe_id``; returns ``(row as stored, created)``.
 
-    One statement (``UPDATE … RETURNING …``). With ``newer_than`` (an event's
-    ``created``), only a row whose ``last_event_created`` is empty or older is
-    written; ``None`` means no row, or a row that has an event of that second or later.
-    The row stays locked until the caller's transaction ends (PostgreSQL), so what
-    comes back is what the transaction sees until then. Needs :func:`supported`.
+    First ``INSERT … ON CONFLICT (stripe_id) DO NOTHING RETURNING …``: the unique
+    ``stripe_id`` decides, under any concurrency, which writer creates the row (on
+    PostgreSQL a writer racing an uncommitted insert of the same id waits for it). If
+    the row exists, ``UPDATE … RETURNING …`` of the ``values`` columns, only where
+    ``last_event_created`` is empty or older than ``newer_than`` when that is given
+    (an event's ``created``). ``(None, False)``: the row has an event of that second
+    or later, nothing was written. The row stays locked until the caller's
+    transaction ends (PostgreSQL), so what comes back is what the transaction sees
+    until then. Needs :func:`supported`.
     """
-    fields = [f for f in model._meta.concrete_fields if f.name in values or f.attname in values]
-    placeholders, params = _values_sql(model, fields, stripe_id, values)
-    mark = _column(model, "last_event_created")
-    sql = (
-        f"UPDATE {_table(model)} SET "
-        + ", ".join(f"{_column(model, f)} = {placeholder}" for f, placeholder in zip(fields, placeholders, strict=True))
-        + f" WHERE {_column(model, 'stripe_id')} = %s"
+    table = table_of(model)
+    prepared = _prepared(model, table, stripe_id, values)
+    row = _one_row(
+        model, table,
+        f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({', '.join(p for p, _ in prepared)}) "
+        f"ON CONFLICT ({table.stripe_id}) DO NOTHING",
+        [param for _, param in prepared],
     )
-    params.append(stripe_id)
+    if row is not None:
+        return row, True
+    written = [
+        (column, placeholder, param)
+        for field, column, (placeholder, param) in zip(table.fields, table.columns, prepared, strict=True)
+        if field.name in values or field.attname in values
+    ]
+    sql = (
+        f"UPDATE {table.name} SET {', '.join(f'{column} = {placeholder}' for column, placeholder, _ in written)} "
+        f"WHERE {table.stripe_id} = %s"
+    )
+    params = [param for _, _, param in written] + [stripe_id]
     if newer_than is not None:
-        sql += f" AND ({mark} IS NULL OR {mark} < %s)"
+        sql += f" AND ({table.mark} IS NULL OR {table.mark} < %s)"
         params.append(_field(model, "last_event_created").get_db_prep_save(newer_than, connection))
-    return _one_row(model, sql, params)
+    return _one_row(model, table, sql, params), False
 
 
-def _values_sql(
-    model: type[models.Model], fields: list[Any], stripe_id: str, values: Mapping[str, Any],
-) -> tuple[list[str], list[Any]]:
-    # Placeholders and parameters for ``fields``: a Ref becomes a sub-select of its row's pk.
+@dataclass(frozen=True)
+class Table:
+    """A model's quoted names, worked out once per model and database vendor."""
+
+    name: str
+    fields: tuple[models.Field, ...]  # the concrete fields but the primary key, in column order
+    columns: tuple[str, ...]  # their quoted columns
+    returning: str  # every concrete column, in field order (as from_row reads them)
+    pk: str
+    stripe_id: str
+    mark: str  # last_event_created
+    subselect: str  # the primary key of the row of a stripe_id, as a Ref's value
+
+
+def table_of(model: type[models.Model]) -> Table:
+    """``model``'s quoted table and column names for this database (worked out once per model)."""
+    return _describe_for(model, connection.vendor)
+
+
+@functools.cache
+def _describe_for(model: type[models.Model], vendor: str) -> Table:
+    qn = connection.ops.quote_name
+    opts = model._meta
+    fields = tuple(f for f in opts.concrete_fields if not f.primary_key)
+    name, stripe_id = qn(str(opts.db_table)), qn(str(_field(model, "stripe_id").column))
+    pk = qn(str(opts.pk.column)) if opts.pk else ""
+    return Table(
+        name=name,
+        fields=fields,
+        columns=tuple(qn(str(f.column)) for f in fields),
+        returning=", ".join(qn(str(f.column)) for f in opts.concrete_fields),
+        pk=pk,
+        stripe_id=stripe_id,
+        mark=qn("last_event_created"),
+        subselect=f"(SELECT {pk} FROM {name} WHERE {stripe_id} = %s)",
+    )
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+def _prepared(
+    model: type[models.Model], table: Table, stripe_id: str, values: Mapping[str, Any],
+) -> list[tuple[str, Any]]:
+    # (placeholder, parameter) per field of ``table``: a Ref is a sub-select of its row's pk.
     refs = {name: value for name, value in values.items() if isinstance(value, Ref)}
     instance = model(stripe_id=stripe_id, **{name: v for name, v in values.items() if name not in refs})
-    placeholders: list[str] = []
-    params: list[Any] = []
-    for field, param in zip(fields, db_params(instance, fields), strict=True):
+    prepared: list[tuple[str, Any]] = []
+    for field, param in zip(table.fields, db_params(instance, table.fields), strict=True):
         ref = refs.get(field.name)
         if ref is None:
-            placeholders.append("%s")
-            params.append(param)
-            continue
-        target = ref.model
-        placeholders.append(
-            f"(SELECT {_column(target, target._meta.pk)} FROM {_table(target)} "
-            f"WHERE {_column(target, 'stripe_id')} = %s)"
-        )
-        params.append(ref.stripe_id)
-    return placeholders, params
+            prepared.append(("%s", param))
+        else:
+            prepared.append((table_of(ref.model).subselect, ref.stripe_id))
+    return prepared
 
 
-def _one_row(model: type[models.Model], sql: str, params: list[Any]) -> Any:
-    sql += " RETURNING " + ", ".join(_column(model, f) for f in model._meta.concrete_fields)
+def _one_row(model: type[models.Model], table: Table, sql: str, params: list[Any]) -> Any:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"{sql} RETURNING {table.returning}", params)
         row = cursor.fetchone()
     return None if row is None else from_row(model, row)
-
-
-def _table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(str(model._meta.db_table))
-
-
-def _field(model: type[models.Model], field: Any) -> models.Field:
-    """``field`` itself, or ``model``'s concrete field of that name."""
-    found = field if isinstance(field, models.Field) else model._meta.get_field(field)
-    assert isinstance(found, models.Field)
-    return found
-
-
-def _column(model: type[models.Model], field: Any) -> str:
-    """The quoted column of ``field`` (a field or a field's name) of ``model``."""
-    return connection.ops.quote_name(str(_field(model, field).column))

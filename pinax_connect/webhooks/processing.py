@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import upserts
@@ -175,13 +175,14 @@ def deliver(data: dict) -> tuple[Event, str]:
     else:
         values = {"status": Event.PROCESSED, "attempts": 1, "processed_at": timezone.now(), "flag": ""}
     retry_receivers = False
+    account_id = data["account"] if not flag and storage.needs_account(data) else None
     with transaction.atomic():
-        stored = storage.insert_delivery(data, **values)
+        stored = storage.insert_delivery(data, account_id=account_id, **values)
         if not stored.created:
             event, outcome, retry_receivers = _redelivered(data, stored)
         else:
             event = storage.event_from(data, stored, **values)
-            outcome = FLAGGED if flag else _apply_new(event, data)
+            outcome = FLAGGED if flag else _apply_new(event, data, stored)
     if retry_receivers:
         event = Event.objects.get(pk=stored.pk)
         outcome = receivers.retry_failed_receivers(event)
@@ -192,10 +193,9 @@ def deliver(data: dict) -> tuple[Event, str]:
     return event, outcome
 
 
-def _apply_new(event: Event, data: dict) -> str:
+def _apply_new(event: Event, data: dict, stored: storage.Stored) -> str:
     if storage.needs_account(data):
-        account = Account.objects.filter(stripe_id=data["account"]).first()
-        if account is None:
+        if stored.account_pk is None:
             waiting = {
                 "status": Event.RECEIVED, "attempts": 0, "processed_at": None, "flag": storage.FLAG_UNKNOWN_ACCOUNT,
             }
@@ -203,7 +203,11 @@ def _apply_new(event: Event, data: dict) -> str:
             for name, value in waiting.items():
                 setattr(event, name, value)
             return FLAGGED
-        event.mirrored_account = account  # the handlers' account: not read a second time
+        # The account the INSERT found, for the handlers: its pk and stripe_id are all a
+        # mirror row's foreign key needs; any other field loads on first use (deferred).
+        event.mirrored_account = Account.from_db(
+            connection.alias, ["id", "stripe_id"], [stored.account_pk, data["account"]]
+        )
     return _apply(event)
 
 

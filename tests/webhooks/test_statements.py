@@ -119,9 +119,9 @@ def test_a_new_charge_with_customer_and_destination_is_one_statement_of_the_hand
     assert stored.amount == Decimal("10.00")
 
 
-def test_a_new_payout_of_a_connected_account_costs_6_statements(stripe_webhook_client):
-    """payout.paid on a connected account: the flag check's SELECT of the account,
-    then one INSERT for the payout, linked to that account."""
+def test_a_new_payout_of_a_connected_account_costs_5_statements(stripe_webhook_client):
+    """payout.paid on a connected account: the event's INSERT also finds the account
+    (a sub-select in its RETURNING), then one INSERT for the payout, linked to it."""
     Account.objects.create(stripe_id="acct_payee")
     payout = {
         "id": "po_stmts", "object": "payout", "amount": 900, "currency": "eur", "status": "paid",
@@ -132,7 +132,7 @@ def test_a_new_payout_of_a_connected_account_costs_6_statements(stripe_webhook_c
         response = stripe_webhook_client(make_event("payout.paid", payout, account="acct_payee", created=1700000000))
 
     assert (response.status_code, response.content) == (200, b"processed")
-    assert statements.log == ["BEGIN", "INSERT", "SELECT", "SAVEPOINT", "INSERT", "COMMIT"], "\n".join(statements.sql)
+    assert statements.log == ["BEGIN", "INSERT", "SAVEPOINT", "INSERT", "COMMIT"], "\n".join(statements.sql)
     stored = Payout.objects.get(stripe_id="po_stmts")
     assert (stored.stripe_account.stripe_id, stored.amount, stored.status) == ("acct_payee", Decimal("9.00"), "paid")
 
@@ -155,8 +155,9 @@ def test_a_duplicate_delivery_costs_at_most_3_statements_and_changes_nothing_but
     assert len(recorder.handled) == len(recorder.signalled) == 1
 
 
-def test_a_connect_event_reads_its_account_once(fake_stripe, stripe_webhook_client):
-    """The flag check's SELECT of the account is the one the handler uses."""
+def test_a_connect_event_finds_its_account_without_a_select(fake_stripe, stripe_webhook_client):
+    """The event's INSERT finds the account (the unknown_account check); the handler
+    links the customer to it without reading it again."""
     Account.objects.create(stripe_id="acct_once")
     obj = {"id": "cus_once", "object": "customer", "email": "a@example.com", "created": 1700000000, "livemode": False}
     stripe_webhook_client(make_event("customer.created", obj, account="acct_once", created=1700000000))
@@ -177,7 +178,7 @@ def test_a_connect_event_reads_its_account_once(fake_stripe, stripe_webhook_clie
     customer = Customer.objects.get(stripe_id="cus_once")
     assert customer.email == "b@example.com" and customer.stripe_account.stripe_id == "acct_once"
     account_reads = [sql for sql in wrapper_sql if sql.startswith("SELECT") and 'FROM "pinax_connect_account"' in sql]
-    assert len(account_reads) == 1, account_reads
+    assert account_reads == []
     assert statements.count("COMMIT") == 1
 
 
