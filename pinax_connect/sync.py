@@ -98,9 +98,9 @@ def upsert(
     (if given) returns the object as Stripe has it now, which is stored instead
     (``columns`` must then be a function).
 
-    Where :func:`upserts.supported`, a new row is one statement (``INSERT … ON
-    CONFLICT DO NOTHING RETURNING``) and a newer event on an existing row two (that,
-    then ``UPDATE … RETURNING``); only a same-second or older event reads the row
+    Where :func:`upserts.supported`, a newer state of an existing row is one
+    statement (``UPDATE … RETURNING``) and a new row two (that, then ``INSERT … ON
+    CONFLICT DO NOTHING RETURNING``); only a same-second or older event reads the row
     first. A new row sends ``post_save`` with ``created=True``, as ``create()`` does;
     updates send no signal, as ``QuerySet.update()``.
     """

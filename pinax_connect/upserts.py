@@ -12,11 +12,12 @@ is not mirrored gives ``NULL``, as a lookup would.
 """
 import functools
 import sqlite3
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.sql import Query
 
 
@@ -60,15 +61,38 @@ def db_params(instance: models.Model, fields: Iterable[models.Field]) -> list[An
     return [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
 
 
-def from_row(model: type[models.Model], row: Iterable[Any]) -> Any:
-    """The ``model`` instance for a row of every concrete column, converted as a queryset converts it."""
-    fields = model._meta.concrete_fields
-    compiler = connection.ops.compiler("SQLCompiler")(Query(model), connection, connection.alias)
-    converters = compiler.get_converters([f.get_col(model._meta.db_table) for f in fields])
+def from_row(model: type[models.Model], row: Iterable[Any], known: Mapping[int, Any] | None = None) -> Any:
+    """The ``model`` instance for a row of every concrete column, converted as a queryset converts it.
+
+    ``known``: values by column position that are already in their Python form (the
+    JSON a write just sent), used as they are instead of being decoded again.
+    """
+    wrapper = connections[DEFAULT_DB_ALIAS]
     values = list(row)
-    if converters:
-        values = list(next(iter(compiler.apply_converters([values], converters))))
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+    for position, functions, column in _converters(wrapper, model):
+        if known is not None and position in known:
+            values[position] = known[position]
+            continue
+        value = values[position]
+        for convert in functions:
+            value = convert(value, column, wrapper)
+        values[position] = value
+    return model.from_db(wrapper.alias, [f.attname for f in model._meta.concrete_fields], values)
+
+
+# Per connection (one per thread), per model: what a queryset would apply to each column.
+_CONVERTERS: "weakref.WeakKeyDictionary[Any, dict[type[models.Model], list[tuple[int, list[Any], Any]]]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _converters(wrapper: Any, model: type[models.Model]) -> list[tuple[int, list[Any], Any]]:
+    per_model = _CONVERTERS.setdefault(wrapper, {})
+    if model not in per_model:
+        compiler = wrapper.ops.compiler("SQLCompiler")(Query(model), wrapper, wrapper.alias)
+        found = compiler.get_converters([f.get_col(model._meta.db_table) for f in model._meta.concrete_fields])
+        per_model[model] = [(position, functions, column) for position, (functions, column) in found.items()]
+    return per_model[model]
 
 
 def write(
@@ -76,26 +100,23 @@ def write(
 ) -> tuple[Any, bool]:
     """Store ``values`` as the ``model`` row for ``stripe_id``; returns ``(row as stored, created)``.
 
-    First ``INSERT … ON CONFLICT (stripe_id) DO NOTHING RETURNING …``: the unique
+    First ``UPDATE … RETURNING …`` of the ``values`` columns, only where
+    ``last_event_created`` is empty or older than ``newer_than`` when that is given (an
+    event's ``created``): most writes are to rows we mirror already. If no row was
+    written, ``INSERT … ON CONFLICT (stripe_id) DO NOTHING RETURNING …``: the unique
     ``stripe_id`` decides, under any concurrency, which writer creates the row (on
-    PostgreSQL a writer racing an uncommitted insert of the same id waits for it). If
-    the row exists, ``UPDATE … RETURNING …`` of the ``values`` columns, only where
-    ``last_event_created`` is empty or older than ``newer_than`` when that is given
-    (an event's ``created``). ``(None, False)``: the row has an event of that second
-    or later, nothing was written. The row stays locked until the caller's
-    transaction ends (PostgreSQL), so what comes back is what the transaction sees
-    until then. Needs :func:`supported`.
+    PostgreSQL a writer racing an uncommitted insert of the same id waits for it).
+    ``(None, False)``: the row exists with an event of that second or later, nothing
+    was written. The row stays locked until the caller's transaction ends
+    (PostgreSQL), so what comes back is what the transaction sees until then. Needs
+    :func:`supported`.
     """
     table = table_of(model)
-    prepared = _prepared(model, table, stripe_id, values)
-    row = _one_row(
-        model, table,
-        f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({', '.join(p for p, _ in prepared)}) "
-        f"ON CONFLICT ({table.stripe_id}) DO NOTHING",
-        [param for _, param in prepared],
-    )
-    if row is not None:
-        return row, True
+    instance, prepared = _prepared(model, table, stripe_id, values)
+    known = {
+        table.positions[f.name]: getattr(instance, f.attname)
+        for f in table.fields if isinstance(f, models.JSONField) and (f.name in values or f.attname in values)
+    }
     written = [
         (column, placeholder, param)
         for field, column, (placeholder, param) in zip(table.fields, table.columns, prepared, strict=True)
@@ -109,7 +130,16 @@ def write(
     if newer_than is not None:
         sql += f" AND ({table.mark} IS NULL OR {table.mark} < %s)"
         params.append(_field(model, "last_event_created").get_db_prep_save(newer_than, connection))
-    return _one_row(model, table, sql, params), False
+    row = _one_row(model, table, sql, params, known)
+    if row is not None:
+        return row, False
+    row = _one_row(
+        model, table,
+        f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({', '.join(p for p, _ in prepared)}) "
+        f"ON CONFLICT ({table.stripe_id}) DO NOTHING",
+        [param for _, param in prepared], known,
+    )
+    return row, row is not None
 
 
 @dataclass(frozen=True)
@@ -120,6 +150,7 @@ class Table:
     fields: tuple[models.Field, ...]  # the concrete fields but the primary key, in column order
     columns: tuple[str, ...]  # their quoted columns
     returning: str  # every concrete column, in field order (as from_row reads them)
+    positions: dict[str, int]  # a field's position in ``returning``, by name
     pk: str
     stripe_id: str
     mark: str  # last_event_created
@@ -143,6 +174,7 @@ def _describe_for(model: type[models.Model], vendor: str) -> Table:
         fields=fields,
         columns=tuple(qn(str(f.column)) for f in fields),
         returning=", ".join(qn(str(f.column)) for f in opts.concrete_fields),
+        positions={f.name: position for position, f in enumerate(opts.concrete_fields)},
         pk=pk,
         stripe_id=stripe_id,
         mark=qn("last_event_created"),
@@ -158,8 +190,9 @@ def _field(model: type[models.Model], name: str) -> models.Field:
 
 def _prepared(
     model: type[models.Model], table: Table, stripe_id: str, values: Mapping[str, Any],
-) -> list[tuple[str, Any]]:
-    # (placeholder, parameter) per field of ``table``: a Ref is a sub-select of its row's pk.
+) -> tuple[models.Model, list[tuple[str, Any]]]:
+    # The new instance, and (placeholder, parameter) per field of ``table``: a Ref is a
+    # sub-select of its row's pk.
     refs = {name: value for name, value in values.items() if isinstance(value, Ref)}
     instance = model(stripe_id=stripe_id, **{name: v for name, v in values.items() if name not in refs})
     prepared: list[tuple[str, Any]] = []
@@ -169,11 +202,11 @@ def _prepared(
             prepared.append(("%s", param))
         else:
             prepared.append((table_of(ref.model).subselect, ref.stripe_id))
-    return prepared
+    return instance, prepared
 
 
-def _one_row(model: type[models.Model], table: Table, sql: str, params: list[Any]) -> Any:
+def _one_row(model: type[models.Model], table: Table, sql: str, params: list[Any], known: Mapping[int, Any]) -> Any:
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} RETURNING {table.returning}", params)
         row = cursor.fetchone()
-    return None if row is None else from_row(model, row)
+    return None if row is None else from_row(model, row, known)

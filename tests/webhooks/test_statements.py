@@ -81,8 +81,8 @@ def test_the_pipeline_costs_4_statements_in_one_commit_around_the_handlers(strip
 
 def test_account_updated_adds_only_the_handlers_own_statements(stripe_webhook_client):
     """account.updated of a mirrored account: the 4 pipeline statements plus the sync's
-    INSERT … ON CONFLICT DO NOTHING and UPDATE … RETURNING (whose row carries the
-    capability watermarks, so they are not read again); one commit."""
+    one UPDATE … RETURNING (whose row carries the capability watermarks, so they are
+    not read again); one commit."""
     acct = account_object("acct_stmts")
     stripe_webhook_client(make_event("account.updated", acct, account="acct_stmts", created=1700000000))
     changed = {**acct, "email": "changed@example.com"}
@@ -94,13 +94,14 @@ def test_account_updated_adds_only_the_handlers_own_statements(stripe_webhook_cl
     assert Account.objects.get(stripe_id="acct_stmts").email == "changed@example.com"
     pipeline = [s for s, sql in zip(statements.log, statements.sql) if "pinax_connect_account" not in sql]
     assert pipeline == ["BEGIN", "INSERT", "SAVEPOINT", "COMMIT"], "\n".join(statements.sql)
-    assert len(statements.log) <= 6, "\n".join(statements.sql)
+    assert len(statements.log) == 5, "\n".join(statements.sql)
     assert not [sql for sql in statements.sql if sql.startswith("SELECT")], "\n".join(statements.sql)
 
 
-def test_a_new_charge_with_customer_and_destination_is_one_statement_of_the_handler(stripe_webhook_client):
-    """charge.succeeded of a new destination charge: the charge's customer and
-    destination account are found by the INSERT itself (sub-selects), not by queries."""
+def test_a_new_charge_with_customer_and_destination_costs_6_statements(stripe_webhook_client):
+    """charge.succeeded of a new destination charge: the sync's UPDATE finds no row, its
+    INSERT creates it; the charge's customer and destination account are found by the
+    INSERT itself (sub-selects), not by queries."""
     Account.objects.create(stripe_id="acct_dest")
     Customer.objects.create(stripe_id="cus_buyer")
     charge = {
@@ -113,15 +114,16 @@ def test_a_new_charge_with_customer_and_destination_is_one_statement_of_the_hand
         response = stripe_webhook_client(make_event("charge.succeeded", charge, created=1700000000))
 
     assert (response.status_code, response.content) == (200, b"processed")
-    assert statements.log == ["BEGIN", "INSERT", "SAVEPOINT", "INSERT", "COMMIT"], "\n".join(statements.sql)
+    assert statements.log == ["BEGIN", "INSERT", "SAVEPOINT", "UPDATE", "INSERT", "COMMIT"], "\n".join(statements.sql)
     stored = Charge.objects.get(stripe_id="ch_stmts")
     assert (stored.customer.stripe_id, stored.destination.stripe_id) == ("cus_buyer", "acct_dest")
     assert stored.amount == Decimal("10.00")
 
 
-def test_a_new_payout_of_a_connected_account_costs_5_statements(stripe_webhook_client):
+def test_a_new_payout_of_a_connected_account_costs_6_statements(stripe_webhook_client):
     """payout.paid on a connected account: the event's INSERT also finds the account
-    (a sub-select in its RETURNING), then one INSERT for the payout, linked to it."""
+    (a sub-select in its RETURNING); the payout's UPDATE finds no row, its INSERT
+    creates it, linked to that account."""
     Account.objects.create(stripe_id="acct_payee")
     payout = {
         "id": "po_stmts", "object": "payout", "amount": 900, "currency": "eur", "status": "paid",
@@ -132,7 +134,7 @@ def test_a_new_payout_of_a_connected_account_costs_5_statements(stripe_webhook_c
         response = stripe_webhook_client(make_event("payout.paid", payout, account="acct_payee", created=1700000000))
 
     assert (response.status_code, response.content) == (200, b"processed")
-    assert statements.log == ["BEGIN", "INSERT", "SAVEPOINT", "INSERT", "COMMIT"], "\n".join(statements.sql)
+    assert statements.log == ["BEGIN", "INSERT", "SAVEPOINT", "UPDATE", "INSERT", "COMMIT"], "\n".join(statements.sql)
     stored = Payout.objects.get(stripe_id="po_stmts")
     assert (stored.stripe_account.stripe_id, stored.amount, stored.status) == ("acct_payee", Decimal("9.00"), "paid")
 
