@@ -586,3 +586,19 @@ def test_automatic_payment_methods_and_types_are_exclusive(stripe_client):
             "automatic_payment_methods": {"enabled": True},
         })
     assert refused.value.param == "automatic_payment_methods"
+
+
+@pytest.mark.parametrize("metadata, message", [
+    ({"k": "v" * 501}, "up to 500 characters"),
+    ({"k" * 41: "v"}, "up to 40 characters"),
+    ({f"k{i}": "v" for i in range(51)}, "up to 50 keys"),
+])
+def test_money_resources_refuse_metadata_over_stripes_limits(stripe_client, metadata, message):
+X
+    calls = [
+        lambda: stripe_client.v1.customers.create({"metadata": metadata}),
+        lambda: stripe_client.v1.payment_intents.create({"amount": 1000, "currency": "usd", "metadata": metadata}),
+    ]
+    for call in calls:
+        with pytest.raises(stripe.InvalidRequestError, match=message):
+            call()

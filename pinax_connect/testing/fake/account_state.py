@@ -13,13 +13,11 @@ in :mod:`.accounts`, :mod:`.capabilities`, :mod:`.account_persons` and
 """
 
 import copy
-from typing import Any, TypeVar
+from typing import Any
 
 from . import persons as persons_mod
 from . import requirements as reqs
 from .core import FakeStripe, FakeStripeError, Request
-
-_T = TypeVar("_T")
 
 TEST_PLATFORM_NAME = "Pinax Connect Test Platform"
 
@@ -41,8 +39,8 @@ def _private(fake: FakeStripe, acct_id: str) -> dict[str, Any]:
     )
 
 
-def _text(value: _T) -> _T | None:
-    return None if value == "" else value
+# An empty string clears a field, as on Stripe (one definition, in persons).
+_text = persons_mod._text
 
 
 # --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .core import FakeStripe, FakeStripeError, Request, route
+from .params import merge_metadata
 
 # Smallest chargeable amount per currency (minor units), as Stripe documents.
 MINIMUM_AMOUNTS = {
@@ -63,23 +64,6 @@ def check_minimum(amount: int, currency: str, name: str = "amount") -> None:
         raise FakeStripeError.invalid(
             name, f"Amount must be at least {shown} {currency}", code="amount_too_small"
         )
-
-
-def merge_metadata(current: dict[str, str] | None, value: Any) -> dict[str, str]:
-    """Apply Stripe's metadata update rules: ``""`` clears, ``key=""`` unsets."""
-    out = dict(current or {})
-    if value is None:
-        return out
-    if value == "":
-        return {}
-    if not isinstance(value, dict):
-        raise FakeStripeError.invalid("metadata", "Invalid hash")
-    for key, item in value.items():
-        if item == "":
-            out.pop(key, None)
-        else:
-            out[key] = str(item)
-    return out
 
 
 def sub_list(url: str, data: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:

@@ -41,33 +41,38 @@ class ParamParsing:
         return value
 
     def merge_metadata(self, current: dict[str, str] | None, value: Any, param: str = "metadata") -> dict[str, str]:
-        """Stripe's metadata update rules: keys merge, ``""`` unsets a key,
-        ``metadata=""`` clears all; at most 50 keys, keys <= 40 chars,
-        values <= 500 chars. Returns the new dict."""
-        if value is None:
-            return dict(current or {})
-        if value == "":
-            return {}
-        if not isinstance(value, dict):
-            raise FakeStripeError.invalid(param, "Invalid object")
-        out = dict(current or {})
-        for key, val in value.items():
-            if len(key) > 40:
-                raise FakeStripeError.invalid(
-                    f"{param}[{key}]",
-                    "Metadata keys can have up to 40 characters",
-                )
-            if val == "":
-                out.pop(key, None)
-                continue
-            if not isinstance(val, str) or len(val) > 500:
-                raise FakeStripeError.invalid(
-                    f"{param}[{key}]",
-                    "Metadata values can have up to 500 characters, but you passed in a value that is longer than that.",
-                )
-            out[key] = val
-        if len(out) > 50:
+        """:func:`merge_metadata`, as ``fake.merge_metadata``."""
+        return merge_metadata(current, value, param)
+
+
+def merge_metadata(current: dict[str, str] | None, value: Any, param: str = "metadata") -> dict[str, str]:
+    """Stripe's metadata update rules: keys merge, ``""`` unsets a key,
+    ``metadata=""`` clears all; at most 50 keys, keys <= 40 chars,
+    values <= 500 chars. Returns the new dict."""
+    if value is None:
+        return dict(current or {})
+    if value == "":
+        return {}
+    if not isinstance(value, dict):
+        raise FakeStripeError.invalid(param, "Invalid object")
+    out = dict(current or {})
+    for key, val in value.items():
+        if len(key) > 40:
             raise FakeStripeError.invalid(
-                param, "You can specify up to 50 keys, with key names up to 40 characters long and values up to 500 characters long."
+                f"{param}[{key}]",
+                "Metadata keys can have up to 40 characters",
             )
-        return out
+        if val == "":
+            out.pop(key, None)
+            continue
+        if not isinstance(val, str) or len(val) > 500:
+            raise FakeStripeError.invalid(
+                f"{param}[{key}]",
+                "Metadata values can have up to 500 characters, but you passed in a value that is longer than that.",
+            )
+        out[key] = val
+    if len(out) > 50:
+        raise FakeStripeError.invalid(
+            param, "You can specify up to 50 keys, with key names up to 40 characters long and values up to 500 characters long."
+        )
+    return out
