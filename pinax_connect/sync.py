@@ -122,36 +122,36 @@ def _select_then_write(
     model: Any, data: dict, columns_for: Callable[[dict], dict], event_created: int | None,
     reread: Callable[[], Any] | None,
 ) -> Any:
-    # The row is read, locked where the database can, before it is written: the
-    # caller sees the row as it stays until its transaction ends.
+    # Inside a transaction (a webhook's) the row is locked as it is read, where the
+    # database can: the caller sees it as it stays until the transaction ends.
     watermark = _watermark(event_created)
     stripe_id = data["id"]
-    with transaction.atomic(savepoint=False):
-        for attempt in (1, 2):
-            instance = model.objects.select_for_update().filter(stripe_id=stripe_id).first()
-            if instance is None:
-                try:
-                    with transaction.atomic():
-                        return model.objects.create(stripe_id=stripe_id, **_resolved(data, columns_for, watermark))
-                except IntegrityError:
-                    if attempt == 2:
-                        raise
-                    continue  # another worker created it first: update theirs
-            if is_stale(instance, event_created):
-                return instance
-            values = _resolved(data, columns_for, watermark)
-            if reread is not None and is_tie(instance, event_created) and instance.stripe_data != values["stripe_data"]:
-                values = _resolved(to_dict(reread()), columns_for, watermark)
-            for name, value in values.items():
-                setattr(instance, name, value)
-            rows = model.objects.filter(pk=instance.pk)
-            if watermark is not None:
-                # Conditional UPDATE: a newer event applied by another worker between our
-                # read and this write is not overwritten.
-                rows = rows.exclude(last_event_created__gt=watermark)
-            if not rows.update(**values):
-                instance.refresh_from_db()
+    rows = model.objects.select_for_update() if transaction.get_connection().in_atomic_block else model.objects
+    for attempt in (1, 2):
+        instance = rows.filter(stripe_id=stripe_id).first()
+        if instance is None:
+            try:
+                with transaction.atomic():
+                    return model.objects.create(stripe_id=stripe_id, **_resolved(data, columns_for, watermark))
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                continue  # another worker created it first: update theirs
+        if is_stale(instance, event_created):
             return instance
+        values = _resolved(data, columns_for, watermark)
+        if reread is not None and is_tie(instance, event_created) and instance.stripe_data != values["stripe_data"]:
+            values = _resolved(to_dict(reread()), columns_for, watermark)
+        for name, value in values.items():
+            setattr(instance, name, value)
+        written = model.objects.filter(pk=instance.pk)
+        if watermark is not None:
+            # Conditional UPDATE: a newer event applied by another worker between our
+            # read and this write is not overwritten.
+            written = written.exclude(last_event_created__gt=watermark)
+        if not written.update(**values):
+            instance.refresh_from_db()
+        return instance
     raise AssertionError("unreachable")
 
 

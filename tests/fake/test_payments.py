@@ -594,7 +594,7 @@ def test_automatic_payment_methods_and_types_are_exclusive(stripe_client):
     ({f"k{i}": "v" for i in range(51)}, "up to 50 keys"),
 ])
 def test_money_resources_refuse_metadata_over_stripes_limits(stripe_client, metadata, message):
-X
+    """Customers and payment intents apply the same metadata limits as accounts (Stripe's)."""
     calls = [
         lambda: stripe_client.v1.customers.create({"metadata": metadata}),
         lambda: stripe_client.v1.payment_intents.create({"amount": 1000, "currency": "usd", "metadata": metadata}),
