@@ -7,6 +7,10 @@ and the two-decimal rest.
 """
 from decimal import Decimal, InvalidOperation
 
+# What the actions accept as an amount in major units (``Decimal("12.50")``, ``12``,
+# ``"12.50"``; a float is accepted and converted through its shortest repr).
+Amount = Decimal | int | float | str
+
 ZERO_DECIMAL_CURRENCIES = frozenset(
     "bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split()
 )

@@ -1,7 +1,6 @@
 """Application fees: the platform's cut of charges on (or to) connected accounts."""
 import datetime
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 import stripe
@@ -9,6 +8,7 @@ import stripe
 from .. import sync
 from ..client import get_client, write_options
 from ..models import Account, ApplicationFee
+from ..money import Amount
 from ._shared import amount_column, authorized, index_by_stripe_id, left_of, part_of, stripe_id_of, sync_list
 
 
@@ -60,7 +60,7 @@ def sync_application_fees(
 
 
 def refund(
-    fee: ApplicationFee, amount: Decimal | int | float | str | None = None, *, metadata: dict[str, str] | None = None,
+    fee: ApplicationFee, amount: Amount | None = None, *, metadata: dict[str, str] | None = None,
     idempotency_key: str | None = None,
 ) -> ApplicationFee:
     """Give (part of) an application fee back to the account (``POST /v1/application_fees/{id}/refunds``).

@@ -6,7 +6,6 @@ destination_account=...)`` working and mirrors every charge, whichever API made 
 """
 import datetime
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 import stripe
@@ -15,6 +14,7 @@ from .. import sync
 from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Charge, Customer, PaymentIntent
+from ..money import Amount
 from ._payments import routed_payment
 from ._shared import (
     amount_column,
@@ -121,14 +121,14 @@ def sync_charges(
 
 
 def create(
-    amount: Decimal | int | float | str,
+    amount: Amount,
     customer: Customer | str | None = None,
     source: str | stripe.StripeObject | None = None,
     currency: str | None = None,
     description: str | None = None,
     destination_account: Account | str | None = None,
-    destination_amount: Decimal | int | float | str | None = None,
-    application_fee: Decimal | int | float | str | None = None,
+    destination_amount: Amount | None = None,
+    application_fee: Amount | None = None,
     on_behalf_of: Account | str | bool | None = None,
     capture: bool = True,
     transfer_group: str | None = None,
@@ -192,7 +192,7 @@ def create(
 
 
 def capture(
-    charge: Charge, amount: Decimal | int | float | str | None = None, *, idempotency_key: str | None = None
+    charge: Charge, amount: Amount | None = None, *, idempotency_key: str | None = None
 ) -> Charge:
     """Capture an authorized charge (``POST /v1/charges/{id}/capture``), fully or ``amount``; mirror it.
 

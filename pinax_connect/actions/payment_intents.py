@@ -13,7 +13,6 @@ mirrored in the same round trip.
 import datetime
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 import stripe
@@ -22,6 +21,7 @@ from .. import sync
 from ..client import get_client, new_idempotency_key, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Customer, PaymentIntent
+from ..money import Amount
 from ._payments import routed_payment
 from ._shared import (
     amount_column,
@@ -144,13 +144,13 @@ def sync_payment_intents(
 
 
 def create(
-    amount: Decimal | int | float | str,
+    amount: Amount,
     currency: str | None,
     *,
     customer: Customer | str | None = None,
     payment_method: str | stripe.StripeObject | None = None,
     destination: Account | str | None = None,
-    application_fee_amount: Decimal | int | float | str | None = None,
+    application_fee_amount: Amount | None = None,
     on_behalf_of: Account | str | bool | None = None,
     confirm: bool = False,
     capture_method: str = "automatic",
@@ -256,8 +256,8 @@ def confirm(
 
 
 def capture(
-    payment_intent: PaymentIntent, amount: Decimal | int | float | str | None = None, *,
-    application_fee_amount: Decimal | int | float | str | None = None, idempotency_key: str | None = None,
+    payment_intent: PaymentIntent, amount: Amount | None = None, *,
+    application_fee_amount: Amount | None = None, idempotency_key: str | None = None,
 ) -> PaymentIntent:
     """Capture an authorized intent (``.../capture``), fully or ``amount_to_capture``; mirror it.
 

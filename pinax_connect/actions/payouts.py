@@ -1,7 +1,6 @@
 """Payouts: money from a balance (a connected account's, or the platform's) to a bank or card."""
 import datetime
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 import stripe
@@ -10,6 +9,7 @@ from .. import sync
 from ..client import get_client, request_options, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, ExternalAccount, Payout
+from ..money import Amount
 from ._shared import (
     amount_column,
     authorized,
@@ -105,7 +105,7 @@ def _destination_id(account: Account | None, destination: ExternalAccount | str 
 
 
 def create(
-    account: Account | str | None, amount: Decimal | int | float | str, currency: str | None, method: str = "standard",
+    account: Account | str | None, amount: Amount, currency: str | None, method: str = "standard",
     destination: ExternalAccount | str | None = None, description: str | None = None,
     metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
 ) -> Payout:

@@ -1,7 +1,6 @@
 """Refunds of charges and payment intents, with Connect's transfer and fee reversal."""
 import datetime
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any, cast
 
 import stripe
@@ -10,6 +9,7 @@ from .. import sync
 from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Charge, PaymentIntent, Refund
+from ..money import Amount
 from ._shared import (
     amount_column,
     authorized,
@@ -113,7 +113,7 @@ def _resync(charge_or_payment_intent: Charge | PaymentIntent) -> Charge | Paymen
 
 def create(
     charge_or_payment_intent: Charge | PaymentIntent,
-    amount: Decimal | int | float | str | None = None,
+    amount: Amount | None = None,
     *,
     reason: str | None = None,
     reverse_transfer: bool | None = None,

@@ -2,7 +2,6 @@
 import datetime
 import warnings
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any, cast, overload
 
 import stripe
@@ -11,6 +10,7 @@ from .. import sync
 from ..client import get_client, write_options
 from ..exceptions import InvalidRequest
 from ..models import Account, Charge, ExternalAccount, Payout, Transfer, TransferReversal
+from ..money import Amount
 from ._shared import (
     amount_column,
     authorized,
@@ -128,7 +128,7 @@ def sync_transfers(
 # Without ``stripe_account`` a transfer is made; with it (seed 003's deprecated spelling) a payout.
 @overload
 def create(
-    amount: Decimal | int | float | str, currency: str | None, destination: Account | str | None,
+    amount: Amount, currency: str | None, destination: Account | str | None,
     description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
     stripe_account: None = None, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
 ) -> Transfer: ...
@@ -136,14 +136,14 @@ def create(
 
 @overload
 def create(
-    amount: Decimal | int | float | str, currency: str | None, destination: ExternalAccount | str,
+    amount: Amount, currency: str | None, destination: ExternalAccount | str,
     description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
     *, stripe_account: Account | str, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
 ) -> Payout: ...
 
 
 def create(
-    amount: Decimal | int | float | str, currency: str | None, destination: Account | ExternalAccount | str | None,
+    amount: Amount, currency: str | None, destination: Account | ExternalAccount | str | None,
     description: str | None = None, transfer_group: str | None = None, source_transaction: Charge | str | None = None,
     stripe_account: Account | str | None = None, metadata: dict[str, str] | None = None,
     idempotency_key: str | None = None,
@@ -207,7 +207,7 @@ def _reversible(transfer: Transfer) -> int:
 
 
 def reverse(
-    transfer: Transfer, amount: Decimal | int | float | str | None = None, *, refund_application_fee: bool = False,
+    transfer: Transfer, amount: Amount | None = None, *, refund_application_fee: bool = False,
     description: str | None = None, metadata: dict[str, str] | None = None, idempotency_key: str | None = None,
 ) -> TransferReversal:
     """Reverse ``transfer`` fully or ``amount`` (``POST /v1/transfers/{id}/reversals``).
