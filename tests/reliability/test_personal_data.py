@@ -56,12 +56,17 @@ def _secrets():
 
 
 SECRETS = _secrets()
+# Idempotency keys (and so the events' `request.idempotency_key`) are random UUID4s: a
+# 4-hex-digit group of one equals "7391" or "8462" by chance (1 in 65,536 per group),
+# which is no leak. They are taken out before searching.
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def leaks(text, what):
     """The secret patterns found in ``text`` (and count the search)."""
     count("strings searched", len(SECRETS))
     count(f"texts searched ({what})")
+    text = UUID.sub("<uuid>", text)
     return [p.pattern for p in SECRETS if p.search(text)]
 
 
