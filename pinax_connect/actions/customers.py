@@ -150,15 +150,24 @@ def _link(user: Any, account: Account | None, customer: Customer) -> Customer | 
     """Tie ``customer`` to ``user`` (platform: ``Customer.user``; connected: a ``UserAccount``).
 
     Returns the customer the user ends up with: when a concurrent caller linked
-    one first (unique constraints), theirs.
+    one first (unique constraints), theirs; ``None`` when ``customer`` was deleted on
+    Stripe meanwhile (a purged row is never linked, so the next call makes a new one).
     """
     try:
         with transaction.atomic():
             if account is None:
-                Customer.objects.filter(pk=customer.pk).update(user=user)
-                customer.user = user
-            else:
-                UserAccount.objects.get_or_create(user=user, account=account, defaults={"customer": customer})
+                if Customer.objects.filter(pk=customer.pk, date_purged__isnull=True).update(user=user):
+                    customer.user = user
+            elif Customer.objects.filter(pk=customer.pk, date_purged__isnull=True).exists():
+                link, created = UserAccount.objects.get_or_create(
+                    user=user, account=account, defaults={"customer": customer}
+                )
+                if not created and link.customer_id != customer.pk:
+                    # A link left to a customer purged after it was made (a purge racing
+                    # a link): the live customer replaces it; a live one is kept.
+                    UserAccount.objects.filter(pk=link.pk, customer__date_purged__isnull=False).update(
+                        customer=customer
+                    )
     except IntegrityError:
         pass
     return get_customer_for_user(user, stripe_account=account)

@@ -4,6 +4,7 @@ import threading
 import pytest
 import stripe
 from django.db import connection
+from django.utils import timezone
 
 from pinax_connect.actions import customers
 from pinax_connect.exceptions import AccountDeauthorized, InvalidRequest
@@ -137,6 +138,32 @@ def test_get_or_create_raises_when_the_customer_was_purged_while_linking(fake_st
     monkeypatch.setattr(customers, "_link", purged_meanwhile)
     with pytest.raises(InvalidRequest, match="deleted"):
         customers.get_or_create(user)
+
+
+@pytest.mark.parametrize("on_account", [False, True], ids=["platform", "connected account"])
+def test_a_customer_purged_while_linking_is_not_linked_and_the_next_call_makes_a_new_one(
+    fake_stripe, user, custom_account, monkeypatch, on_account
+):
+    # The purged row must not keep the user (Customer.user, UserAccount): if it did,
+    # every later get_or_create would collide with it and raise for ever.
+    stripe_account = custom_account if on_account else None
+    link = customers._link
+    purged = []
+
+    def purged_meanwhile(user_, account, customer):
+        purged.append(customers._mark_purged(customer))
+        return link(user_, account, customer)
+
+    monkeypatch.setattr(customers, "_link", purged_meanwhile)
+    with pytest.raises(InvalidRequest, match="deleted"):
+        customers.get_or_create(user, stripe_account=stripe_account)
+    monkeypatch.setattr(customers, "_link", link)
+
+    gone = Customer.objects.get(pk=purged[0].pk)
+    assert gone.user_id is None and not gone.user_accounts.exists()
+    fresh = customers.get_or_create(user, stripe_account=stripe_account)
+    assert fresh.pk != gone.pk and fresh.date_purged is None
+    assert customers.get_customer_for_user(user, stripe_account=stripe_account) == fresh
 
 
 def test_update_sends_params_and_mirrors(fake_stripe, user):
@@ -278,3 +305,15 @@ def test_concurrent_get_or_create_makes_one_customer(fake_stripe, custom_account
     assert len(set(results)) == 1
     assert UserAccount.objects.filter(user=other_user, account=custom_account).count() == 1
     assert len(fake_stripe.all("customer", custom_account.stripe_id)) == 1
+
+
+def test_a_link_left_to_a_purged_customer_is_replaced_by_the_next_get_or_create(fake_stripe, user, custom_account):
+    # A purge that committed after a concurrent link (its UserAccount delete ran first)
+    # leaves the link pointing at a purged customer: the next call repairs it.
+    old = customers.get_or_create(user, stripe_account=custom_account)
+    Customer.objects.filter(pk=old.pk).update(date_purged=timezone.now())
+    fresh = customers.get_or_create(user, stripe_account=custom_account)
+    assert fresh.pk != old.pk
+    link = UserAccount.objects.get(user=user, account=custom_account)
+    assert link.customer_id == fresh.pk
+    assert customers.get_or_create(user, stripe_account=custom_account) == fresh
