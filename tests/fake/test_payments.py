@@ -602,3 +602,13 @@ def test_money_resources_refuse_metadata_over_stripes_limits(stripe_client, meta
     for call in calls:
         with pytest.raises(stripe.InvalidRequestError, match=message):
             call()
+
+
+def test_a_retrieve_by_the_id_of_another_kind_of_object_is_404(stripe_client):
+    """Stripe looks an id up among its own resource: GET /v1/customers/pi_… is "No such customer"."""
+    intent = stripe_client.v1.payment_intents.create({"amount": 1000, "currency": "usd"})
+    with pytest.raises(stripe.InvalidRequestError, match=f"No such customer: '{intent.id}'") as missing:
+        stripe_client.v1.customers.retrieve(intent.id)
+    assert missing.value.http_status == 404
+    with pytest.raises(stripe.InvalidRequestError, match="No such refund"):
+        stripe_client.v1.refunds.retrieve(intent.id)

@@ -114,7 +114,4 @@ def new_charge(
 
 def find_charge(fake: FakeStripe, ch_id: str, account: str | None, name: str = "charge") -> dict[str, Any]:
     """The charge ``ch_id`` in ``account``'s scope, else 404 on ``name``."""
-    ch = fake.get(ch_id, account, "charge")
-    if ch is None:
-        raise FakeStripeError.missing("charge", ch_id, param=name)
-    return ch
+    return fake.find(ch_id, account, "charge", param=name)

@@ -72,9 +72,7 @@ def _line_items(fake: FakeStripe, req: Request) -> tuple[list[dict[str, Any]], s
                 raise FakeStripeError.required(at + "[price_data][product_data][name]")
             price, description = _inline_price(fake, cur, unit), name
         elif line.get("price"):
-            price = fake.get(line["price"], req.account, "price")
-            if price is None:
-                raise FakeStripeError.missing("price", line["price"], param=at + "[price]")
+            price = fake.find(line["price"], req.account, "price", param=at + "[price]")
             cur, unit, description = price["currency"], price["unit_amount"], price.get("nickname")
         else:
             raise FakeStripeError.required(at + "[price]")
@@ -225,10 +223,7 @@ def create_session(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 
 def _find_session(fake: FakeStripe, req: Request, name: str = "session") -> dict[str, Any]:
-    cs = fake.get(req.path_args[name], req.account, "checkout.session")
-    if cs is None:
-        raise FakeStripeError.missing("checkout.session", req.path_args[name], param=name)
-    return cs
+    return fake.find(req.path_args[name], req.account, "checkout.session", param=name)
 
 
 @route("GET", "/v1/checkout/sessions/{session}")

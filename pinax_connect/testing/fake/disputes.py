@@ -162,10 +162,7 @@ def _move_funds(
 
 
 def _find(fake: FakeStripe, req: Request) -> dict[str, Any]:
-    dp = fake.get(req.path_args["id"], req.account, "dispute")
-    if dp is None:
-        raise FakeStripeError.missing("dispute", req.path_args["id"])
-    return dp
+    return fake.find(req.path_args["id"], req.account, "dispute")
 
 
 def _check_evidence(fake: FakeStripe, evidence: Any, account: str | None) -> None:
@@ -175,9 +172,7 @@ def _check_evidence(fake: FakeStripe, evidence: Any, account: str | None) -> Non
         where = f"evidence[{name}]"
         if name in EVIDENCE_FILES:
             if value not in ("", None):
-                upload = fake.get(value, account, "file")
-                if upload is None:
-                    raise FakeStripeError.missing("file", value, param=where)
+                upload = fake.find(value, account, "file", param=where)
                 if upload["purpose"] != "dispute_evidence":
                     raise FakeStripeError.invalid(
                         where, f"The file {value} was not uploaded with purpose dispute_evidence.")
@@ -286,10 +281,7 @@ def list_early_fraud_warnings(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 @route("GET", "/v1/radar/early_fraud_warnings/{id}")
 def retrieve_early_fraud_warning(fake: FakeStripe, req: Request) -> dict[str, Any]:
-    efw = fake.get(req.path_args["id"], req.account, "radar.early_fraud_warning")
-    if efw is None:
-        raise FakeStripeError.missing("radar.early_fraud_warning", req.path_args["id"])
-    return efw
+    return fake.find(req.path_args["id"], req.account, "radar.early_fraud_warning")
 
 
 def check_reversal_covered(fake: FakeStripe, tr: dict[str, Any], amount: int) -> None:

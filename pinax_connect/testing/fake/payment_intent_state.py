@@ -18,10 +18,7 @@ from .payment_sources import payment_method_object, resolve_payment_method, reso
 
 def find_payment_intent(fake: FakeStripe, pi_id: str, account: str | None, name: str = "intent") -> dict[str, Any]:
     """The payment intent ``pi_id`` in ``account``'s scope, else 404."""
-    pi = fake.get(pi_id, account, "payment_intent")
-    if pi is None:
-        raise FakeStripeError.missing("payment_intent", pi_id, param=name)
-    return pi
+    return fake.find(pi_id, account, "payment_intent", param=name)
 
 
 def _unexpected_state(pi: dict[str, Any], action: str, allowed: Iterable[str]) -> FakeStripeError:

@@ -77,9 +77,7 @@ def resolve_payment_method(
     number = test_card_number(value, ("pm_card_",))
     if number:
         return payment_method_object(fake, card_details(number), account)
-    pm = fake.get(value, account, "payment_method")
-    if pm is None:
-        raise FakeStripeError.missing("payment_method", value, param=name)
+    pm = fake.find(value, account, "payment_method", param=name)
     return pm
 
 

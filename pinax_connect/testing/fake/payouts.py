@@ -90,10 +90,7 @@ def create_payout(fake: FakeStripe, req: Request) -> dict[str, Any]:
 
 
 def _find_payout(fake: FakeStripe, req: Request) -> dict[str, Any]:
-    po = fake.get(req.path_args["id"], req.account, "payout")
-    if po is None:
-        raise FakeStripeError.missing("payout", req.path_args["id"])
-    return po
+    return fake.find(req.path_args["id"], req.account, "payout")
 
 
 @route("GET", "/v1/payouts/{id}")

@@ -78,11 +78,16 @@ class Storage:
         bucket.setdefault(obj["object"], {})[obj["id"]] = obj
         return obj
 
-    def find(self, obj_id: Any, account: str | None = None, object_name: str = "object") -> dict[str, Any]:
-        """The object ``obj_id`` visible under ``account``, else 404."""
-        obj = self.get(obj_id, account)
+    def find(
+        self, obj_id: Any, account: str | None = None, object_type: str | None = None, param: str = "id"
+    ) -> dict[str, Any]:
+        """The object ``obj_id`` visible under ``account``, of ``object_type`` when given, else 404 on ``param``.
+
+        Routes give the type, as Stripe checks it: ``GET /v1/customers/pi_…`` is "No such customer".
+        """
+        obj = self.get(obj_id, account, object_type)
         if obj is None:
-            raise FakeStripeError.missing(object_name, obj_id)
+            raise FakeStripeError.missing(object_type or "object", obj_id, param=param)
         return obj
 
     def get(self, obj_id: Any, account: str | None = None, object_type: str | None = None) -> dict[str, Any] | None:
